@@ -1,0 +1,103 @@
+import { Agent, request as undiciRequest, errors as undiciErrors, type Dispatcher } from 'undici';
+import { Readable } from 'node:stream';
+import { IntegrationError } from '../core/errors.js';
+import type { HttpClient, HttpRequest, HttpResponse } from './types.js';
+
+/** Error codes meaning the request never left this machine: safe to retry even when unsafe. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_INVALID_URL']);
+
+let sharedAgent: Agent | undefined;
+
+/** One Agent per process: a pool per origin, keep-alive, closed at shutdown. */
+export function httpAgent(): Agent {
+  sharedAgent ??= new Agent({ connections: 64, keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
+  return sharedAgent;
+}
+
+export async function closeHttpAgent(): Promise<void> {
+  const agent = sharedAgent;
+  sharedAgent = undefined;
+  await agent?.close();
+}
+
+export interface HttpClientOptions {
+  baseUrl: string;
+  timeoutMs?: number;
+  dispatcher?: Dispatcher;
+  headers?: Record<string, string>;
+}
+
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const base = options.baseUrl.replace(/\/+$/, '');
+  return {
+    baseUrl: base,
+    async request(req: HttpRequest): Promise<HttpResponse> {
+      const url = new URL(/^https?:\/\//.test(req.path) ? req.path : `${base}${req.path.startsWith('/') ? '' : '/'}${req.path}`);
+      for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+      const headers: Record<string, string> = { ...options.headers, ...req.headers };
+      let body: string | Uint8Array | Readable | undefined = req.body;
+      if (req.json !== undefined) {
+        body = JSON.stringify(req.json);
+        headers['content-type'] ??= 'application/json';
+      } else if (req.form) {
+        const form = new URLSearchParams();
+        for (const [k, v] of Object.entries(req.form)) if (v !== undefined) form.append(k, String(v));
+        body = form.toString();
+        headers['content-type'] ??= 'application/x-www-form-urlencoded';
+      }
+      const limit = req.timeoutMs ?? timeoutMs;
+      const timeout = AbortSignal.timeout(limit);
+      const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+      try {
+        const res = await undiciRequest(url, {
+          method: req.method ?? (body === undefined ? 'GET' : 'POST'),
+          headers,
+          body,
+          signal,
+          dispatcher: options.dispatcher ?? httpAgent(),
+          headersTimeout: limit,
+          bodyTimeout: limit,
+        });
+        const buf = Buffer.from(await res.body.arrayBuffer());
+        const flat: Record<string, string> = {};
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flat[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+        return {
+          status: res.statusCode,
+          headers: flat,
+          body: buf,
+          text: () => buf.toString('utf8'),
+          json<T>(): T {
+            try {
+              return JSON.parse(buf.toString('utf8')) as T;
+            } catch {
+              throw new IntegrationError('SERVER_ERROR', `${url.host} answered HTTP ${res.statusCode} with a body that is not JSON`, {
+                provider: { status: res.statusCode, message: buf.toString('utf8').slice(0, 200) },
+              });
+            }
+          },
+        };
+      } catch (err) {
+        throw transportError(err, url, limit, timeout.aborted, req.signal?.aborted === true);
+      }
+    },
+  };
+}
+
+function transportError(err: unknown, url: URL, limit: number, timedOut: boolean, cancelled: boolean): IntegrationError {
+  const code = (err as { code?: string })?.code ?? (err as { cause?: { code?: string } })?.cause?.code ?? '';
+  const where = `${url.protocol}//${url.host}`;
+  if (NOT_SENT_CODES.has(code)) {
+    return new IntegrationError('NETWORK_ERROR', `cannot connect to ${where} (${code})`, { requestSent: false, cause: err });
+  }
+  if (timedOut || err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
+    return new IntegrationError('TIMEOUT', `${where} did not answer within ${limit} ms`, { requestSent: true, cause: err });
+  }
+  if (cancelled) {
+    return new IntegrationError('TIMEOUT', `request to ${where} was cancelled`, { requestSent: true, cause: err });
+  }
+  return new IntegrationError('NETWORK_ERROR', `connection to ${where} failed after sending (${code || (err as Error)?.message})`, {
+    requestSent: true,
+    cause: err,
+  });
+}

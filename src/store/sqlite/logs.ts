@@ -1,0 +1,116 @@
+import type Database from 'better-sqlite3';
+import type { IntegrationOutcome, LogFilter, OperationLogInput, OperationLogRepo, OperationLogRow } from '../types.js';
+
+interface Row {
+  id: number;
+  time: number;
+  integration: string;
+  adapter: string;
+  operation: string;
+  tenant: string | null;
+  idempotency_key: string;
+  correlation_id: string;
+  status: 'ok' | 'failed';
+  error_category: string | null;
+  error_message: string | null;
+  attempts: number;
+  duration_ms: number;
+  request: string;
+  response: string | null;
+}
+
+function fromRow(r: Row): OperationLogRow {
+  return {
+    id: r.id,
+    time: r.time,
+    integration: r.integration,
+    adapter: r.adapter,
+    operation: r.operation,
+    tenant: r.tenant,
+    idempotencyKey: r.idempotency_key,
+    correlationId: r.correlation_id,
+    status: r.status,
+    errorCategory: r.error_category,
+    errorMessage: r.error_message,
+    attempts: r.attempts,
+    durationMs: r.duration_ms,
+    request: r.request,
+    response: r.response,
+  };
+}
+
+function where(filter: LogFilter): { sql: string; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  if (filter.integration) (clauses.push('integration = ?'), params.push(filter.integration));
+  if (filter.status) (clauses.push('status = ?'), params.push(filter.status));
+  if (filter.sinceMs !== undefined) (clauses.push('time >= ?'), params.push(filter.sinceMs));
+  if (filter.untilMs !== undefined) (clauses.push('time < ?'), params.push(filter.untilMs));
+  if (filter.afterId !== undefined) (clauses.push('id > ?'), params.push(filter.afterId));
+  return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+export class SqliteOperationLogs implements OperationLogRepo {
+  private readonly insert: Database.Statement;
+  private readonly byId: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.insert = db.prepare(`INSERT INTO operation_logs
+      (time, integration, adapter, operation, tenant, idempotency_key, correlation_id, status, error_category, error_message, attempts, duration_ms, request, response)
+      VALUES (@time, @integration, @adapter, @operation, @tenant, @idempotencyKey, @correlationId, @status, @errorCategory, @errorMessage, @attempts, @durationMs, @request, @response)`);
+    this.byId = db.prepare('SELECT * FROM operation_logs WHERE id = ?');
+  }
+
+  async append(row: OperationLogInput): Promise<number> {
+    return Number(this.insert.run(row).lastInsertRowid);
+  }
+
+  async get(id: number): Promise<OperationLogRow | undefined> {
+    const r = this.byId.get(id) as Row | undefined;
+    return r && fromRow(r);
+  }
+
+  async query(filter: LogFilter): Promise<OperationLogRow[]> {
+    const { sql, params } = where(filter);
+    const order = filter.order === 'desc' ? 'DESC' : 'ASC';
+    const limit = filter.limit !== undefined ? `LIMIT ${Math.max(0, Math.floor(filter.limit))}` : '';
+    return (this.db.prepare(`SELECT * FROM operation_logs ${sql} ORDER BY id ${order} ${limit}`).all(...params) as Row[]).map(fromRow);
+  }
+
+  async *iterate(filter: LogFilter): AsyncIterable<OperationLogRow> {
+    // Pages by id instead of holding a cursor open, so a long export never
+    // blocks writers nor holds millions of rows in memory.
+    const page = 1000;
+    let afterId = filter.afterId ?? 0;
+    let remaining = filter.limit ?? Infinity;
+    for (;;) {
+      const rows = await this.query({ ...filter, afterId, order: 'asc', limit: Math.min(page, remaining) });
+      for (const row of rows) yield row;
+      remaining -= rows.length;
+      if (rows.length < page || remaining <= 0) return;
+      afterId = rows[rows.length - 1].id;
+    }
+  }
+
+  async count(filter: LogFilter): Promise<number> {
+    const { sql, params } = where(filter);
+    return (this.db.prepare(`SELECT count(*) AS n FROM operation_logs ${sql}`).get(...params) as { n: number }).n;
+  }
+
+  async prune(olderThanMs: number): Promise<number> {
+    return this.db.prepare('DELETE FROM operation_logs WHERE time < ?').run(olderThanMs).changes;
+  }
+
+  async outcomes(): Promise<IntegrationOutcome[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT integration,
+           (SELECT max(time) FROM operation_logs o WHERE o.integration = l.integration AND status = 'ok') AS last_success,
+           (SELECT max(time) FROM operation_logs o WHERE o.integration = l.integration AND status = 'failed') AS last_failure,
+           (SELECT error_message FROM operation_logs o WHERE o.integration = l.integration AND status = 'failed' ORDER BY id DESC LIMIT 1) AS last_error
+         FROM (SELECT DISTINCT integration FROM operation_logs) l`,
+      )
+      .all() as { integration: string; last_success: number | null; last_failure: number | null; last_error: string | null }[];
+    return rows.map((r) => ({ integration: r.integration, lastSuccess: r.last_success, lastFailure: r.last_failure, lastError: r.last_error }));
+  }
+}

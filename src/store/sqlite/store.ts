@@ -1,0 +1,47 @@
+import type Database from 'better-sqlite3';
+import { mapSqliteError } from '../errors.js';
+import type { Store } from '../types.js';
+import { openDatabase, type SqliteOptions } from './database.js';
+import { SqliteIdempotency } from './idempotency.js';
+import { SqliteKv } from './kv.js';
+import { SqliteOperationLogs } from './logs.js';
+
+/** The embedded default: one SQLite file in WAL mode, shared safely by many processes. */
+export class SqliteStore implements Store {
+  readonly backend = 'sqlite' as const;
+  readonly logs: SqliteOperationLogs;
+  readonly idempotency: SqliteIdempotency;
+  readonly kv: SqliteKv;
+
+  private constructor(
+    readonly db: Database.Database,
+    readonly location: string,
+  ) {
+    this.logs = new SqliteOperationLogs(db);
+    this.idempotency = new SqliteIdempotency(db);
+    this.kv = new SqliteKv(db);
+  }
+
+  static open(path: string, options: SqliteOptions = {}): SqliteStore {
+    const db = openDatabase(path, options);
+    try {
+      return new SqliteStore(db, path);
+    } catch (err) {
+      db.close();
+      throw mapSqliteError(err, path);
+    }
+  }
+
+  async ping(): Promise<void> {
+    try {
+      this.db.prepare('BEGIN IMMEDIATE').run();
+      this.db.prepare('ROLLBACK').run();
+    } catch (err) {
+      throw mapSqliteError(err, this.location);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
