@@ -1,0 +1,286 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { AdapterDefinition, Logger, OperationDefinition } from './adapter.js';
+import type { Clock } from './clock.js';
+import { systemClock } from './clock.js';
+import type { LoadedConfig, ResolvedIntegration } from '../config/types.js';
+import type { Store } from '../store/types.js';
+import type { HttpClient } from '../http/types.js';
+import type { AdapterRegistry } from './registry.js';
+import { IntegrationError, toIntegrationError } from './errors.js';
+import { UsageError } from './usage-error.js';
+import { canonicalJson } from './canonical-json.js';
+import { backoffDelay } from './backoff.js';
+import { classifyOutcome, mayRetry } from './retry-safety.js';
+import { buildContext } from './context.js';
+import { redact, scrub } from './redact.js';
+import { secretPaths } from './fields.js';
+
+/**
+ * Shared resilience state consulted around every attempt (circuit breaker,
+ * rate limit, Retry-After pauses). Issue 3 supplies the store-backed one.
+ */
+export interface ExecutionGuard {
+  /** Throws CIRCUIT_OPEN / RATE_LIMITED, or waits for a token. */
+  beforeAttempt(integration: ResolvedIntegration, signal: AbortSignal): Promise<void>;
+  afterAttempt(integration: ResolvedIntegration, outcome: { ok: true } | { ok: false; error: IntegrationError }): Promise<void>;
+}
+
+export interface ExecutorDeps {
+  config: LoadedConfig;
+  registry: AdapterRegistry;
+  store: Store;
+  clock?: Clock;
+  random?: () => number;
+  guard?: ExecutionGuard;
+  log?: Logger;
+  /** Identifies this process's idempotency claims. */
+  owner?: string;
+  /** Replaces the per-integration HTTP client (tests). */
+  httpFor?: (integration: ResolvedIntegration) => HttpClient | undefined;
+}
+
+export interface ExecuteOptions {
+  tenant?: string;
+  idempotencyKey?: string;
+  correlationId?: string;
+  signal?: AbortSignal;
+}
+
+export interface ExecutionSuccess {
+  ok: true;
+  integration: string;
+  operation: string;
+  result: unknown;
+  replayed: boolean;
+  logId: number | null;
+  attempts: number;
+  durationMs: number;
+  idempotencyKey: string;
+}
+
+export interface ExecutionFailure {
+  ok: false;
+  integration: string;
+  operation: string;
+  error: IntegrationError;
+  logId: number | null;
+  attempts: number;
+  durationMs: number;
+  idempotencyKey: string;
+}
+
+export type ExecutionOutcome = ExecutionSuccess | ExecutionFailure;
+
+/** Margin added to an operation's time budget before its claim counts as abandoned. */
+const STALE_MARGIN_MS = 30_000;
+
+/** SHA-256 of canonical JSON of what makes two calls the same call. */
+export function deriveIdempotencyKey(integration: string, operation: string, payload: unknown, tenant?: string): string {
+  return createHash('sha256').update(canonicalJson({ integration, operation, payload, tenant: tenant ?? null })).digest('hex');
+}
+
+export interface ResolvedOperation {
+  integration: ResolvedIntegration;
+  adapter: AdapterDefinition;
+  operation: OperationDefinition;
+}
+
+/** Finds the integration and operation, or a UsageError listing the valid ones. */
+export async function resolveOperation(config: LoadedConfig, registry: AdapterRegistry, integrationName: string, operationName: string): Promise<ResolvedOperation> {
+  const integration = config.integrations[integrationName];
+  if (!integration) {
+    const names = Object.keys(config.integrations);
+    throw new UsageError(`unknown integration "${integrationName}"; configured: ${names.length ? names.join(', ') : '(none)'}`);
+  }
+  const adapter = await registry.get(integration.adapter);
+  if (!adapter) throw new IntegrationError('CONFIG_INVALID', `integration "${integrationName}" uses unknown adapter "${integration.adapter}"`);
+  const operation = adapter.operations[operationName];
+  if (!operation) {
+    throw new UsageError(`unknown operation "${operationName}" for ${integrationName} (${adapter.name}); operations: ${Object.keys(adapter.operations).join(', ')}`);
+  }
+  return { integration, adapter, operation };
+}
+
+/** Every resolved secret value of an integration, for scrubbing. */
+export function integrationSecrets(integration: ResolvedIntegration, adapter: AdapterDefinition): string[] {
+  const out: string[] = [];
+  for (const path of secretPaths(adapter.config)) {
+    let v: unknown = integration.config;
+    for (const seg of path.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[seg] : undefined;
+    if (typeof v === 'string') out.push(v);
+  }
+  for (const s of integration.webhook?.secrets ?? []) out.push(s);
+  return out;
+}
+
+export function formatIssues(error: { issues: { path: PropertyKey[]; message: string }[] }, prefix: string): string[] {
+  return error.issues.map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join('.')}: ${i.message}`);
+}
+
+export function createExecutor(deps: ExecutorDeps) {
+  const clock = deps.clock ?? systemClock;
+  const random = deps.random ?? Math.random;
+  const owner = deps.owner ?? `${process.pid}:${randomUUID().slice(0, 8)}`;
+
+  async function execute(integrationName: string, operationName: string, payload: unknown, options: ExecuteOptions = {}): Promise<ExecutionOutcome> {
+    const { integration, adapter, operation } = await resolveOperation(deps.config, deps.registry, integrationName, operationName);
+    const started = clock.now();
+    const idempotencyKey = options.idempotencyKey ?? deriveIdempotencyKey(integrationName, operationName, payload, options.tenant);
+    const correlationId = options.correlationId ?? randomUUID();
+    const secrets = integrationSecrets(integration, adapter);
+    const rules = { paths: [...(operation.sensitive ?? []), ...integration.sensitive], values: secrets };
+    const base = { integration: integrationName, operation: operationName, idempotencyKey };
+
+    if (!integration.enabled) {
+      return { ok: false, ...base, error: new IntegrationError('INTEGRATION_DISABLED', `integration "${integrationName}" is disabled in the config`), logId: null, attempts: 0, durationMs: 0 };
+    }
+    const parsed = operation.input.safeParse(payload);
+    if (!parsed.success) {
+      const issues = formatIssues(parsed.error, 'payload');
+      const error = new IntegrationError('VALIDATION_FAILED', `invalid payload for ${integrationName} ${operationName}: ${issues.join('; ')}`, { issues, requestSent: false });
+      return { ok: false, ...base, error, logId: null, attempts: 0, durationMs: 0 };
+    }
+
+    const budget = (integration.timeoutMs + integration.retry.maxDelayMs) * integration.retry.maxAttempts;
+    const claim = await deps.store.idempotency.claim({
+      key: idempotencyKey,
+      integration: integrationName,
+      operation: operationName,
+      owner,
+      now: started,
+      staleAt: started + budget + STALE_MARGIN_MS,
+      expiresAt: started + deps.config.idempotency.ttlMs,
+    });
+    if (claim.outcome === 'exists') {
+      const rec = claim.record;
+      if (rec.state === 'completed') {
+        return { ok: true, ...base, result: rec.result === null ? null : JSON.parse(rec.result), replayed: true, logId: rec.logId, attempts: 0, durationMs: 0 };
+      }
+      const error =
+        rec.state === 'unknown'
+          ? new IntegrationError('OUTCOME_UNKNOWN', `an earlier run with idempotency key ${idempotencyKey} has an unknown outcome (log ${rec.logId}); reconcile it before running again`)
+          : new IntegrationError('CONFLICT', `idempotency key ${idempotencyKey} is in flight in another process (${rec.owner}) since ${new Date(rec.claimedAt).toISOString()}`, {
+              retryAfterMs: Math.max(0, rec.staleAt - started),
+            });
+      return { ok: false, ...base, error, logId: rec.logId, attempts: 0, durationMs: 0 };
+    }
+
+    let attempts = 0;
+    let outcome: { ok: true; result: unknown } | { ok: false; error: IntegrationError };
+    for (;;) {
+      attempts++;
+      outcome = await attempt(integration, adapter, operation, parsed.data, { idempotencyKey, correlationId, tenant: options.tenant, signal: options.signal });
+      if (outcome.ok) break;
+      const error = outcome.error;
+      if (attempts >= integration.retry.maxAttempts || !mayRetry(error, operation.retry) || options.signal?.aborted) break;
+      const delay = backoffDelay(attempts, integration.retry, random, error.retryAfterMs);
+      // A Retry-After longer than we would ever wait in-process goes back to the caller (the queue reschedules).
+      if (error.retryAfterMs !== undefined && error.retryAfterMs > integration.retry.maxDelayMs * 4) break;
+      deps.log?.debug('retrying', { integration: integrationName, operation: operationName, attempt: attempts, delayMs: delay, category: error.category });
+      try {
+        await clock.sleep(delay, options.signal);
+      } catch {
+        break;
+      }
+    }
+
+    const durationMs = clock.now() - started;
+    const requestJson = JSON.stringify(redact(parsed.data, rules));
+    if (outcome.ok) {
+      const result = redact(outcome.result, { paths: rules.paths });
+      const logId = await deps.store.logs.append({
+        time: started,
+        ...logBase(integration, adapter, operationName, options.tenant, idempotencyKey, correlationId),
+        status: 'ok',
+        errorCategory: null,
+        errorMessage: null,
+        attempts,
+        durationMs,
+        request: requestJson,
+        response: JSON.stringify(redact(outcome.result, rules)),
+      });
+      await deps.store.idempotency.settle({ key: idempotencyKey, owner, state: 'completed', result: JSON.stringify(result ?? null), logId, expiresAt: started + deps.config.idempotency.ttlMs });
+      return { ok: true, ...base, result: outcome.result, replayed: false, logId, attempts, durationMs };
+    }
+
+    const error = classifyOutcome(outcome.error, operation.retry);
+    const message = scrub(error.message, secrets);
+    const logId = await deps.store.logs.append({
+      time: started,
+      ...logBase(integration, adapter, operationName, options.tenant, idempotencyKey, correlationId),
+      status: 'failed',
+      errorCategory: error.category,
+      errorMessage: message,
+      attempts,
+      durationMs,
+      request: requestJson,
+      response: error.provider ? JSON.stringify(redact(error.provider, rules)) : null,
+    });
+    if (error.category === 'OUTCOME_UNKNOWN') {
+      // Keep the key: running it again blindly could move money twice.
+      await deps.store.idempotency.settle({ key: idempotencyKey, owner, state: 'unknown', result: null, logId, expiresAt: started + deps.config.idempotency.ttlMs });
+    } else {
+      await deps.store.idempotency.release(idempotencyKey, owner);
+    }
+    const safe = message === error.message ? error : new IntegrationError(error.category, message, { provider: error.provider, retryAfterMs: error.retryAfterMs, requestSent: error.requestSent, issues: error.issues });
+    return { ok: false, ...base, error: safe, logId, attempts, durationMs };
+  }
+
+  async function attempt(
+    integration: ResolvedIntegration,
+    adapter: AdapterDefinition,
+    operation: OperationDefinition,
+    input: unknown,
+    ids: { idempotencyKey: string; correlationId: string; tenant?: string; signal?: AbortSignal },
+  ): Promise<{ ok: true; result: unknown } | { ok: false; error: IntegrationError }> {
+    const controller = new AbortController();
+    const onOuterAbort = () => controller.abort(ids.signal?.reason);
+    ids.signal?.addEventListener('abort', onOuterAbort, { once: true });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await deps.guard?.beforeAttempt(integration, controller.signal);
+      const ctx = buildContext({
+        integration,
+        adapter,
+        store: deps.store,
+        clock,
+        baseDir: deps.config.dir,
+        idempotencyKey: ids.idempotencyKey,
+        correlationId: ids.correlationId,
+        tenant: ids.tenant,
+        signal: controller.signal,
+        log: deps.log,
+        http: deps.httpFor?.(integration),
+      });
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const err = new IntegrationError('TIMEOUT', `${integration.name} did not finish within ${integration.timeoutMs} ms`, { requestSent: true });
+          controller.abort(err);
+          reject(err);
+        }, integration.timeoutMs);
+      });
+      const raw = await Promise.race([operation.run(ctx, input), timeout]);
+      const out = operation.output.safeParse(raw);
+      if (!out.success) {
+        throw new IntegrationError('SERVER_ERROR', `${adapter.name} returned an unexpected ${integration.name} result: ${formatIssues(out.error, 'result').join('; ')}`);
+      }
+      await deps.guard?.afterAttempt(integration, { ok: true });
+      return { ok: true, result: out.data };
+    } catch (thrown) {
+      const error = toIntegrationError(thrown);
+      if (error.category !== 'CIRCUIT_OPEN') await deps.guard?.afterAttempt(integration, { ok: false, error });
+      return { ok: false, error };
+    } finally {
+      clearTimeout(timer);
+      ids.signal?.removeEventListener('abort', onOuterAbort);
+    }
+  }
+
+  return { execute, owner };
+}
+
+export type Executor = ReturnType<typeof createExecutor>;
+
+function logBase(integration: ResolvedIntegration, adapter: AdapterDefinition, operation: string, tenant: string | undefined, idempotencyKey: string, correlationId: string) {
+  return { integration: integration.name, adapter: adapter.name, operation, tenant: tenant ?? null, idempotencyKey, correlationId };
+}
