@@ -11,6 +11,8 @@ export interface GlobalOptions {
   db?: string;
   json?: boolean;
   verbose?: boolean;
+  /** false with --no-color; NO_COLOR in the environment also turns colour off. */
+  color?: boolean;
 }
 
 /** What a command's run function may touch: never `process` directly (STYLE.md). */

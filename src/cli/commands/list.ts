@@ -1,0 +1,79 @@
+import type { Command } from 'commander';
+import type { CliDeps, GlobalOptions } from '../deps.js';
+import { globalOptions } from '../options.js';
+import { palette } from '../render/color.js';
+import { formatAgo } from '../render/format.js';
+import { printJson } from '../render/json.js';
+import { renderTable } from '../render/table.js';
+
+export interface ListOptions {
+  global: GlobalOptions;
+}
+
+export interface IntegrationListing {
+  name: string;
+  adapter: string;
+  kind: string | null;
+  enabled: boolean;
+  /** Epoch milliseconds, or null when it never succeeded. */
+  lastSuccess: number | null;
+  lastFailure: number | null;
+  lastError: string | null;
+}
+
+export function register(program: Command, deps: CliDeps): void {
+  program
+    .command('list')
+    .description('configured integrations: adapter, kind, enabled, last success, last failure')
+    .action(async (_opts: unknown, cmd: Command) => runList({ global: globalOptions(cmd) }, deps));
+}
+
+export async function listIntegrations(deps: CliDeps, global: GlobalOptions): Promise<IntegrationListing[]> {
+  const { config, registry, store } = await deps.session(global);
+  const outcomes = new Map((await store.logs.outcomes()).map((o) => [o.integration, o]));
+  const listings: IntegrationListing[] = [];
+  for (const integration of Object.values(config.integrations)) {
+    const adapter = await registry.get(integration.adapter);
+    const outcome = outcomes.get(integration.name);
+    listings.push({
+      name: integration.name,
+      adapter: integration.adapter,
+      kind: adapter?.kind ?? null,
+      enabled: integration.enabled,
+      lastSuccess: outcome?.lastSuccess ?? null,
+      lastFailure: outcome?.lastFailure ?? null,
+      lastError: outcome?.lastError ?? null,
+    });
+  }
+  return listings.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export async function runList(options: ListOptions, deps: CliDeps): Promise<void> {
+  const listings = await listIntegrations(deps, options.global);
+  if (options.global.json) return printJson(deps.stdout, listings);
+  if (!listings.length) {
+    deps.stderr.write('no integrations configured; add one to the config file (see `integrations adapters list`)\n');
+    return;
+  }
+  const style = palette(options.global, deps);
+  const now = deps.clock.now();
+  deps.stdout.write(
+    await renderTable({
+      head: ['NAME', 'ADAPTER', 'KIND', 'ENABLED', 'LAST SUCCESS', 'LAST FAILURE'],
+      rows: listings.map((l) => [
+        style.cyan(l.name),
+        l.adapter,
+        l.kind ?? '?',
+        l.enabled ? style.green('yes') : style.dim('no'),
+        formatAgo(l.lastSuccess, now),
+        l.lastFailure === null ? '-' : style.red(`${formatAgo(l.lastFailure, now)}${l.lastError ? `: ${truncate(l.lastError, 60)}` : ''}`),
+      ]),
+      style,
+    }),
+  );
+}
+
+function truncate(text: string, max: number): string {
+  const line = text.replace(/\s+/g, ' ');
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}

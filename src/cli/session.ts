@@ -1,0 +1,67 @@
+import type { AdapterRegistry } from '../core/registry.js';
+import type { LoadedConfig } from '../config/types.js';
+import type { CliIO, GlobalOptions, Session } from './deps.js';
+
+export interface SessionHandle {
+  loadConfig(options: GlobalOptions): Promise<{ config: LoadedConfig; registry: AdapterRegistry }>;
+  session(options: GlobalOptions): Promise<Session>;
+  registry(): AdapterRegistry;
+  /** Closes what was opened (store, HTTP agent); safe to call when nothing was. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the config, registry, store and executor on first use and only as far
+ * as a command needs: `--help` and `adapters list` never touch the store, and
+ * the modules behind them load lazily to keep start-up fast.
+ */
+export function createSessionHandle(io: CliIO, bareRegistry: () => AdapterRegistry): SessionHandle {
+  let configPromise: Promise<{ config: LoadedConfig; registry: AdapterRegistry }> | undefined;
+  let sessionPromise: Promise<Session> | undefined;
+  let opened: Session | undefined;
+
+  async function load(options: GlobalOptions) {
+    const [{ loadConfig }, { AdapterRegistry }] = await Promise.all([import('../config/load.js'), import('../core/registry.js')]);
+    const registry = new AdapterRegistry({ resolveFrom: io.cwd });
+    const config = await loadConfig({ configPath: options.config, dbPath: options.db, cwd: io.cwd, env: io.env, registry });
+    return { config, registry };
+  }
+
+  async function open(options: GlobalOptions): Promise<Session> {
+    const { config, registry } = await handle.loadConfig(options);
+    const [{ openStore }, { createExecutor }, { jsonLineLogger }] = await Promise.all([
+      import('../store/open-store.js'),
+      import('../core/executor.js'),
+      import('../core/logger.js'),
+    ]);
+    const store = await openStore(config.store);
+    const log = options.verbose ? jsonLineLogger((line) => io.stderr.write(line), { level: 'debug', now: () => io.clock.now() }) : undefined;
+    const executor = createExecutor({ config, registry, store, clock: io.clock, log });
+    opened = { config, registry, store, executor };
+    return opened;
+  }
+
+  const handle: SessionHandle = {
+    loadConfig(options) {
+      configPromise ??= load(options);
+      return configPromise;
+    },
+    session(options) {
+      sessionPromise ??= open(options);
+      return sessionPromise;
+    },
+    registry: bareRegistry,
+    async close() {
+      const session = opened;
+      opened = undefined;
+      if (!session) return;
+      try {
+        await session.store.close();
+      } finally {
+        const { closeHttpAgent } = await import('../http/client.js');
+        await closeHttpAgent();
+      }
+    },
+  };
+  return handle;
+}
