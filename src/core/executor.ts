@@ -74,6 +74,9 @@ export type ExecutionOutcome = ExecutionSuccess | ExecutionFailure;
 /** Margin added to an operation's time budget before its claim counts as abandoned. */
 const STALE_MARGIN_MS = 30_000;
 
+/** The longest Retry-After waited in-process, as a multiple of maxDelayMs; longer ones go back to the caller. */
+const RETRY_AFTER_CEILING = 4;
+
 /** SHA-256 of canonical JSON of what makes two calls the same call. */
 export function deriveIdempotencyKey(integration: string, operation: string, payload: unknown, tenant?: string): string {
   return createHash('sha256').update(canonicalJson({ integration, operation, payload, tenant: tenant ?? null })).digest('hex');
@@ -141,7 +144,9 @@ export function createExecutor(deps: ExecutorDeps) {
       return { ok: false, ...base, error, logId: null, attempts: 0, durationMs: 0 };
     }
 
-    const budget = (integration.timeoutMs + integration.retry.maxDelayMs) * integration.retry.maxAttempts;
+    // Every attempt may run to its timeout and every pause may be a Retry-After at the ceiling.
+    const { maxAttempts, maxDelayMs } = integration.retry;
+    const budget = integration.timeoutMs * maxAttempts + maxDelayMs * RETRY_AFTER_CEILING * Math.max(0, maxAttempts - 1);
     const claim = await deps.store.idempotency.claim({
       key: idempotencyKey,
       integration: integrationName,
@@ -153,6 +158,13 @@ export function createExecutor(deps: ExecutorDeps) {
     });
     if (claim.outcome === 'exists') {
       const rec = claim.record;
+      if (rec.integration !== integrationName || rec.operation !== operationName) {
+        // Replaying another operation's result under this one's name would be a lie.
+        const error = new IntegrationError('CONFLICT', `idempotency key ${idempotencyKey} was already used for ${rec.integration} ${rec.operation}; use a new key for ${integrationName} ${operationName}`, {
+          requestSent: false,
+        });
+        return { ok: false, ...base, error, logId: rec.logId, attempts: 0, durationMs: 0 };
+      }
       if (rec.state === 'completed') {
         return { ok: true, ...base, result: rec.result === null ? null : JSON.parse(rec.result), replayed: true, logId: rec.logId, attempts: 0, durationMs: 0 };
       }
@@ -175,7 +187,7 @@ export function createExecutor(deps: ExecutorDeps) {
       if (attempts >= integration.retry.maxAttempts || !mayRetry(error, operation.retry) || options.signal?.aborted) break;
       const delay = backoffDelay(attempts, integration.retry, random, error.retryAfterMs);
       // A Retry-After longer than we would ever wait in-process goes back to the caller (the queue reschedules).
-      if (error.retryAfterMs !== undefined && error.retryAfterMs > integration.retry.maxDelayMs * 4) break;
+      if (error.retryAfterMs !== undefined && error.retryAfterMs > integration.retry.maxDelayMs * RETRY_AFTER_CEILING) break;
       deps.log?.debug('retrying', { integration: integrationName, operation: operationName, attempt: attempts, delayMs: delay, category: error.category });
       try {
         await clock.sleep(delay, options.signal);
@@ -185,9 +197,11 @@ export function createExecutor(deps: ExecutorDeps) {
     }
 
     const durationMs = clock.now() - started;
-    const requestJson = JSON.stringify(redact(parsed.data, rules));
+    // An operation without input has nothing to stringify; the column still wants JSON.
+    const requestJson = JSON.stringify(redact(parsed.data, rules)) ?? 'null';
     if (outcome.ok) {
-      const result = redact(outcome.result, { paths: rules.paths });
+      // What is kept for replays is held to the same rule as the log: no secrets at rest.
+      const result = redact(outcome.result, rules);
       const logId = await deps.store.logs.append({
         time: started,
         ...logBase(integration, adapter, operationName, options.tenant, idempotencyKey, correlationId),
@@ -197,7 +211,7 @@ export function createExecutor(deps: ExecutorDeps) {
         attempts,
         durationMs,
         request: requestJson,
-        response: JSON.stringify(redact(outcome.result, rules)),
+        response: JSON.stringify(result) ?? 'null',
       });
       await deps.store.idempotency.settle({ key: idempotencyKey, owner, state: 'completed', result: JSON.stringify(result ?? null), logId, expiresAt: started + deps.config.idempotency.ttlMs });
       return { ok: true, ...base, result: outcome.result, replayed: false, logId, attempts, durationMs };
@@ -222,7 +236,14 @@ export function createExecutor(deps: ExecutorDeps) {
     } else {
       await deps.store.idempotency.release(idempotencyKey, owner);
     }
-    const safe = message === error.message ? error : new IntegrationError(error.category, message, { provider: error.provider, retryAfterMs: error.retryAfterMs, requestSent: error.requestSent, issues: error.issues });
+    // The caller prints this error (and --json serialises its provider detail): scrub every part of it, not only the message.
+    const safe = new IntegrationError(error.category, message, {
+      provider: error.provider && redact(error.provider, rules),
+      retryAfterMs: error.retryAfterMs,
+      requestSent: error.requestSent,
+      issues: error.issues.map((issue) => scrub(issue, secrets)),
+      details: error.details && redact(error.details, rules),
+    });
     return { ok: false, ...base, error: safe, logId, attempts, durationMs };
   }
 

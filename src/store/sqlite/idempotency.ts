@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ClaimResult, IdempotencyRecord, IdempotencyRepo } from '../types.js';
+import { guarded } from './guard.js';
 
 interface Row {
   key: string;
@@ -30,6 +31,9 @@ const fromRow = (r: Row): IdempotencyRecord => ({
 export class SqliteIdempotency implements IdempotencyRepo {
   private readonly select: Database.Statement;
   private readonly upsert: Database.Statement;
+  private readonly settleStmt: Database.Statement;
+  private readonly releaseStmt: Database.Statement;
+  private readonly purgeStmt: Database.Statement;
   private readonly claimTx: Database.Transaction<(input: Parameters<IdempotencyRepo['claim']>[0]) => ClaimResult>;
 
   constructor(private readonly db: Database.Database) {
@@ -39,6 +43,11 @@ export class SqliteIdempotency implements IdempotencyRepo {
       ON CONFLICT (key) DO UPDATE SET integration = excluded.integration, operation = excluded.operation, state = 'in_flight',
         owner = excluded.owner, claimed_at = excluded.claimed_at, stale_at = excluded.stale_at, expires_at = excluded.expires_at,
         result = NULL, log_id = NULL`);
+    this.settleStmt = db.prepare(
+      'UPDATE idempotency_keys SET state = @state, result = @result, log_id = @logId, expires_at = @expiresAt WHERE key = @key AND owner = @owner',
+    );
+    this.releaseStmt = db.prepare("DELETE FROM idempotency_keys WHERE key = ? AND owner = ? AND state = 'in_flight'");
+    this.purgeStmt = db.prepare('DELETE FROM idempotency_keys WHERE expires_at <= ?');
     this.claimTx = db.transaction((input) => {
       const existing = this.select.get(input.key) as Row | undefined;
       if (existing && existing.expires_at > input.now) {
@@ -53,25 +62,23 @@ export class SqliteIdempotency implements IdempotencyRepo {
 
   async claim(input: Parameters<IdempotencyRepo['claim']>[0]): Promise<ClaimResult> {
     // immediate: the read and the write are one atomic step across processes.
-    return this.claimTx.immediate(input);
+    return guarded(this.db, () => this.claimTx.immediate(input));
   }
 
   async settle(input: Parameters<IdempotencyRepo['settle']>[0]): Promise<void> {
-    this.db
-      .prepare('UPDATE idempotency_keys SET state = @state, result = @result, log_id = @logId, expires_at = @expiresAt WHERE key = @key AND owner = @owner')
-      .run(input);
+    guarded(this.db, () => this.settleStmt.run(input));
   }
 
   async release(key: string, owner: string): Promise<void> {
-    this.db.prepare("DELETE FROM idempotency_keys WHERE key = ? AND owner = ? AND state = 'in_flight'").run(key, owner);
+    guarded(this.db, () => this.releaseStmt.run(key, owner));
   }
 
   async get(key: string): Promise<IdempotencyRecord | undefined> {
-    const r = this.select.get(key) as Row | undefined;
+    const r = guarded(this.db, () => this.select.get(key)) as Row | undefined;
     return r && fromRow(r);
   }
 
   async purgeExpired(now: number): Promise<number> {
-    return this.db.prepare('DELETE FROM idempotency_keys WHERE expires_at <= ?').run(now).changes;
+    return guarded(this.db, () => this.purgeStmt.run(now)).changes;
   }
 }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { IntegrationOutcome, LogFilter, OperationLogInput, OperationLogRepo, OperationLogRow } from '../types.js';
+import { guarded } from './guard.js';
 
 interface Row {
   id: number;
@@ -62,11 +63,11 @@ export class SqliteOperationLogs implements OperationLogRepo {
   }
 
   async append(row: OperationLogInput): Promise<number> {
-    return Number(this.insert.run(row).lastInsertRowid);
+    return Number(guarded(this.db, () => this.insert.run(row)).lastInsertRowid);
   }
 
   async get(id: number): Promise<OperationLogRow | undefined> {
-    const r = this.byId.get(id) as Row | undefined;
+    const r = guarded(this.db, () => this.byId.get(id)) as Row | undefined;
     return r && fromRow(r);
   }
 
@@ -74,7 +75,7 @@ export class SqliteOperationLogs implements OperationLogRepo {
     const { sql, params } = where(filter);
     const order = filter.order === 'desc' ? 'DESC' : 'ASC';
     const limit = filter.limit !== undefined ? `LIMIT ${Math.max(0, Math.floor(filter.limit))}` : '';
-    return (this.db.prepare(`SELECT * FROM operation_logs ${sql} ORDER BY id ${order} ${limit}`).all(...params) as Row[]).map(fromRow);
+    return (guarded(this.db, () => this.db.prepare(`SELECT * FROM operation_logs ${sql} ORDER BY id ${order} ${limit}`).all(...params)) as Row[]).map(fromRow);
   }
 
   async *iterate(filter: LogFilter): AsyncIterable<OperationLogRow> {
@@ -94,23 +95,25 @@ export class SqliteOperationLogs implements OperationLogRepo {
 
   async count(filter: LogFilter): Promise<number> {
     const { sql, params } = where(filter);
-    return (this.db.prepare(`SELECT count(*) AS n FROM operation_logs ${sql}`).get(...params) as { n: number }).n;
+    return (guarded(this.db, () => this.db.prepare(`SELECT count(*) AS n FROM operation_logs ${sql}`).get(...params)) as { n: number }).n;
   }
 
   async prune(olderThanMs: number): Promise<number> {
-    return this.db.prepare('DELETE FROM operation_logs WHERE time < ?').run(olderThanMs).changes;
+    return guarded(this.db, () => this.db.prepare('DELETE FROM operation_logs WHERE time < ?').run(olderThanMs)).changes;
   }
 
   async outcomes(): Promise<IntegrationOutcome[]> {
-    const rows = this.db
-      .prepare(
-        `SELECT integration,
-           (SELECT max(time) FROM operation_logs o WHERE o.integration = l.integration AND status = 'ok') AS last_success,
-           (SELECT max(time) FROM operation_logs o WHERE o.integration = l.integration AND status = 'failed') AS last_failure,
-           (SELECT error_message FROM operation_logs o WHERE o.integration = l.integration AND status = 'failed' ORDER BY id DESC LIMIT 1) AS last_error
-         FROM (SELECT DISTINCT integration FROM operation_logs) l`,
-      )
-      .all() as { integration: string; last_success: number | null; last_failure: number | null; last_error: string | null }[];
+    const rows = guarded(this.db, () =>
+      this.db
+        .prepare(
+          `SELECT integration,
+             (SELECT max(time) FROM operation_logs o WHERE o.integration = l.integration AND status = 'ok') AS last_success,
+             (SELECT max(time) FROM operation_logs o WHERE o.integration = l.integration AND status = 'failed') AS last_failure,
+             (SELECT error_message FROM operation_logs o WHERE o.integration = l.integration AND status = 'failed' ORDER BY id DESC LIMIT 1) AS last_error
+           FROM (SELECT DISTINCT integration FROM operation_logs) l`,
+        )
+        .all(),
+    ) as { integration: string; last_success: number | null; last_failure: number | null; last_error: string | null }[];
     return rows.map((r) => ({ integration: r.integration, lastSuccess: r.last_success, lastFailure: r.last_failure, lastError: r.last_error }));
   }
 }

@@ -40,13 +40,17 @@ export function migrate(db: Database.Database, location: string, migrations = lo
   }
   const done: number[] = [];
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const isApplied = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?');
   for (const m of migrations) {
     if (applied.has(m.version)) continue;
-    db.transaction(() => {
+    const ran = db.transaction(() => {
+      // Another process opening the same new store may have applied it while we waited for the lock.
+      if (isApplied.get(m.version)) return false;
       db.exec(m.sql);
       record.run(m.version, m.name, Date.now());
+      return true;
     }).immediate();
-    done.push(m.version);
+    if (ran) done.push(m.version);
   }
   return done;
 }
