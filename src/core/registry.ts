@@ -68,6 +68,19 @@ export class AdapterRegistry {
     return [...new Set([...this.bundledNames(), ...this.loaded.keys()])].sort();
   }
 
+  /**
+   * Adds the third-party adapter packages a config file lists (its `adapters`),
+   * resolved from the config's folder; they load on the next lookup.
+   */
+  usePackages(packages: string[], resolveFrom: string): void {
+    const current = this.options.packages ?? [];
+    const added = packages.filter((p) => !current.includes(p));
+    if (!added.length) return;
+    this.options.packages = [...current, ...added];
+    this.options.resolveFrom = resolveFrom;
+    this.packagesLoaded = false;
+  }
+
   /** Registers a definition directly (tests, library users). */
   register(def: AdapterDefinition): void {
     this.accept(def, 'register()');

@@ -1,0 +1,122 @@
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { DURATION_HINT, parseDuration } from './duration.js';
+
+/** Integration names: they appear in URLs (/webhooks/<name>), env var names and CLI arguments. */
+export const INTEGRATION_NAME = /^[a-z0-9][a-z0-9-]*$/;
+
+/** Milliseconds, given as a number or a duration string ("90s", "5m"). */
+export function durationMs() {
+  return z
+    .union([z.number(), z.string()], {
+      error: (iss) => (iss.input === undefined ? 'Required' : `expected ${DURATION_HINT}`),
+    })
+    .transform((value, ctx) => {
+      try {
+        return parseDuration(value);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `expected ${DURATION_HINT}` });
+        return z.NEVER;
+      }
+    });
+}
+
+const retrySchema = z.strictObject({
+  maxAttempts: z.int().min(1).max(100).default(3),
+  baseDelayMs: durationMs().default(200),
+  maxDelayMs: durationMs().default(10_000),
+}).superRefine((v, ctx) => {
+  if (v.maxDelayMs < v.baseDelayMs) {
+    ctx.addIssue({ code: 'custom', path: ['maxDelayMs'], message: 'must be at least baseDelayMs' });
+  }
+});
+
+const rateLimitSchema = z
+  .strictObject({
+    perSecond: z.number().positive().optional(),
+    perMinute: z.number().positive().optional(),
+    /** Bucket size; defaults to one second's worth (at least 1). */
+    burst: z.int().min(1).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if ((v.perSecond === undefined) === (v.perMinute === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'give exactly one of perSecond or perMinute' });
+    }
+  })
+  .transform((v) => {
+    const perSecond = v.perSecond ?? (v.perMinute as number) / 60;
+    return { perSecond, burst: v.burst ?? Math.max(1, Math.ceil(perSecond)) };
+  });
+
+const circuitSchema = z.strictObject({
+  consecutiveFailures: z.int().min(1).default(5),
+  failureRatio: z.number().gt(0).max(1).optional(),
+  windowMs: durationMs().default(60_000),
+  minimumCalls: z.int().min(1).default(10),
+  cooldownMs: durationMs().default(30_000),
+});
+
+function isIpOrCidr(value: string): boolean {
+  const [address, prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** Scheme-specific options pass through to the verifier. */
+const webhookSchema = z.looseObject({
+  scheme: z.string().min(1).optional(),
+  secrets: z.array(z.string().min(1)).default([]),
+  toleranceSeconds: z.int().min(0).default(300),
+  allowIps: z.array(z.string().refine(isIpOrCidr, 'expected an IP address or CIDR range')).default([]),
+});
+
+/** One integration; `config` is replaced by the adapter's own schema when the adapter is known. */
+export const integrationSchema = z.strictObject({
+  adapter: z.string().min(1),
+  enabled: z.boolean().default(true),
+  config: z.record(z.string(), z.unknown()).default({}),
+  retry: retrySchema.prefault({}),
+  timeoutMs: durationMs().default(30_000),
+  rateLimit: rateLimitSchema.optional(),
+  circuit: circuitSchema.prefault({}),
+  queueOnFailure: z.boolean().default(false),
+  webhook: webhookSchema.optional(),
+  sensitive: z.array(z.string().min(1)).default([]),
+});
+
+export function integrationSchemaFor(adapterConfig: z.ZodType | undefined) {
+  return adapterConfig ? integrationSchema.extend({ config: adapterConfig }) : integrationSchema;
+}
+
+export type ParsedIntegration = z.output<typeof integrationSchema>;
+
+/**
+ * The whole file. Integrations are checked one by one afterwards, each
+ * against its adapter, so here they are only a record.
+ */
+export const configFileSchema = z.strictObject({
+  store: z
+    .strictObject({
+      backend: z.literal('sqlite').default('sqlite'),
+      path: z.string().min(1).optional(),
+      busyTimeoutMs: durationMs().default(5_000),
+    })
+    .prefault({}),
+  adapters: z.array(z.string().min(1)).default([]),
+  idempotency: z.strictObject({ ttl: durationMs().default(86_400_000) }).prefault({}),
+  daemon: z
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.int().min(0).max(65_535).default(8787),
+      publicUrl: z.url().optional(),
+      maxBodyBytes: z.int().positive().default(1024 * 1024),
+      trustProxy: z.boolean().default(false),
+    })
+    .prefault({}),
+  integrations: z.record(z.string(), z.unknown()).default({}),
+});
+
+export type ParsedConfigFile = z.output<typeof configFileSchema>;
