@@ -6,6 +6,11 @@ import type { CliDeps } from './deps.js';
 import { EXIT } from './exit-codes.js';
 import { register as registerAdapters } from './commands/adapters.js';
 import { register as registerList } from './commands/list.js';
+import { register as registerInit } from './commands/init.js';
+import { register as registerRun } from './commands/run.js';
+import { register as registerTest } from './commands/test.js';
+import { register as registerHealth } from './commands/health.js';
+import { register as registerLogs } from './commands/logs.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -55,8 +60,13 @@ export function buildProgram(deps: CliDeps): Command {
     });
 
   // Settings set above are inherited by every subcommand created with program.command().
+  registerInit(program, deps);
   registerAdapters(program, deps);
   registerList(program, deps);
+  registerRun(program, deps);
+  registerTest(program, deps);
+  registerHealth(program, deps);
+  registerLogs(program, deps);
   // Command groups of later capabilities register here, one line each.
 
   inheritSettings(program);

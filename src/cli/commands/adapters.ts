@@ -31,8 +31,11 @@ export interface OperationDetail {
   input: FieldDescription[];
 }
 
-export interface AdapterDetail extends AdapterSummary {
-  operationDetails: OperationDetail[];
+export interface AdapterDetail {
+  name: string;
+  kind: string;
+  description: string;
+  operations: OperationDetail[];
   config: FieldDescription[];
   baseUrls?: { sandbox?: string; production?: string };
   webhook?: { scheme: string; events: string[] };
@@ -102,8 +105,10 @@ function summarize(adapter: AdapterDefinition): AdapterSummary {
 async function detailOf(adapter: AdapterDefinition): Promise<AdapterDetail> {
   const { describeFields } = await import('../../core/fields.js');
   return {
-    ...summarize(adapter),
-    operationDetails: Object.entries(adapter.operations).map(([name, op]) => ({ name, description: op.description, retry: op.retry, input: describeFields(op.input) })),
+    name: adapter.name,
+    kind: adapter.kind,
+    description: adapter.description,
+    operations: Object.entries(adapter.operations).map(([name, op]) => ({ name, description: op.description, retry: op.retry, input: describeFields(op.input) })),
     config: describeFields(adapter.config),
     ...(adapter.baseUrls ? { baseUrls: adapter.baseUrls } : {}),
     ...(adapter.webhook ? { webhook: { scheme: adapter.webhook.verification.scheme, events: adapter.webhook.sampleEvents ?? [] } } : {}),
@@ -124,7 +129,7 @@ async function renderDetail(detail: AdapterDetail, global: GlobalOptions, deps: 
   out.push(style.bold('Config fields'));
   out.push(detail.config.length ? indent(await fieldTable(detail.config, style, true)) : '  (none)\n');
   out.push(style.bold('Operations'));
-  for (const op of detail.operationDetails) {
+  for (const op of detail.operations) {
     out.push(`  ${style.cyan(op.name)}  ${op.description}`);
     out.push(`    retry ${RETRY_MEANING[op.retry] ?? op.retry}`);
     out.push(op.input.length ? indent(await fieldTable(op.input, style, false), 4) : '    (no input)\n');
@@ -140,10 +145,11 @@ async function fieldTable(fields: FieldDescription[], style: ReturnType<typeof p
     head: ['FIELD', 'TYPE', 'REQUIRED', 'NOTES'],
     rows: fields.map((f) => [
       f.path || '(value)',
-      f.type,
+      shortType(f.type),
       f.required ? 'yes' : 'no',
       [
         showSecret && f.secret ? style.yellow('secret') : '',
+        shortType(f.type) !== f.type ? `one of ${f.type.replace(/\[\]$/, '').replace(/"/g, '').split(' | ').join(', ')}` : '',
         f.isPath ? 'path' : '',
         f.default !== undefined ? `default ${JSON.stringify(f.default)}` : '',
         f.description ?? '',
@@ -153,6 +159,13 @@ async function fieldTable(fields: FieldDescription[], style: ReturnType<typeof p
     ]),
     style,
   });
+}
+
+/** Long unions move to the notes column so the table stays narrow; zod's lazy (JSON) reads as "json". */
+function shortType(type: string): string {
+  if (type === 'lazy') return 'json';
+  if (type.includes(' | ') && type.length > 24) return type.endsWith('[]') ? 'enum[]' : 'enum';
+  return type;
 }
 
 function indent(text: string, by = 2): string {

@@ -27,7 +27,7 @@ export function describeError(err: unknown, interrupted: boolean): ErrorReport {
     if (err.provider) details.provider = err.provider;
     if (err.retryAfterMs !== undefined) details.retryAfterMs = err.retryAfterMs;
     if (err.cause !== undefined) details.cause = causeText(err.cause);
-    return { ...base, details, code: err.category, category: err.category, message: err.message, retryable: err.transient };
+    return { ...base, details, code: err.category, category: err.category, message: withoutInlineIssues(err.message, base.issues), retryable: err.transient };
   }
   if (err instanceof StoreError) {
     const details = err.cause !== undefined ? { cause: causeText(err.cause) } : {};
@@ -68,6 +68,16 @@ export function formatErrorJson(report: ErrorReport, exitCode: number, verbose: 
   if (report.issues.length) error.issues = report.issues;
   if (verbose && Object.keys(report.details).length) error.details = report.details;
   return `${JSON.stringify({ error })}\n`;
+}
+
+/**
+ * Messages often repeat their issues inline ("...: a; b" or "...:\n  - a");
+ * the issues are listed one per line beneath instead, so keep the lead-in.
+ */
+function withoutInlineIssues(message: string, issues: string[]): string {
+  if (!issues.length || !issues.every((i) => message.includes(i))) return message;
+  const lead = message.slice(0, message.indexOf(issues[0])).replace(/[\s:;-]+$/, '');
+  return lead || message;
 }
 
 function issuesOf(err: unknown): string[] {

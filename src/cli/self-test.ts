@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import type { AdapterDefinition } from '../core/adapter.js';
+import type { Clock } from '../core/clock.js';
+import type { ResolvedIntegration } from '../config/types.js';
+import { buildContext } from '../core/context.js';
+import { IntegrationError, toIntegrationError } from '../core/errors.js';
+import { integrationSecrets } from '../core/executor.js';
+import { scrub } from '../core/redact.js';
+import type { Session } from './deps.js';
+
+/**
+ * Runs the adapter's self-test once (no retries: a test should show the
+ * first failure), bounded by the integration's timeout. Errors come back as
+ * IntegrationError with secrets scrubbed from the message.
+ */
+export async function runSelfTest(
+  deps: Pick<Session, 'config' | 'store'> & { clock: Clock; signal?: AbortSignal },
+  integration: ResolvedIntegration,
+  adapter: AdapterDefinition,
+): Promise<string> {
+  const selfTest = adapter.selfTest;
+  if (!selfTest) return '';
+  const controller = new AbortController();
+  const onOuterAbort = () => controller.abort(deps.signal?.reason);
+  deps.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const ctx = buildContext({
+      integration,
+      adapter,
+      store: deps.store,
+      clock: deps.clock,
+      baseDir: deps.config.dir,
+      idempotencyKey: `self-test:${randomUUID()}`,
+      correlationId: randomUUID(),
+      signal: controller.signal,
+    });
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const err = new IntegrationError('TIMEOUT', `self-test did not finish within ${integration.timeoutMs} ms`);
+        controller.abort(err);
+        reject(err);
+      }, integration.timeoutMs);
+    });
+    return (await Promise.race([selfTest(ctx), timeout])) ?? '';
+  } catch (thrown) {
+    const error = toIntegrationError(thrown);
+    const message = scrub(error.message, integrationSecrets(integration, adapter));
+    if (message === error.message) throw error;
+    throw new IntegrationError(error.category, message, { provider: error.provider, retryAfterMs: error.retryAfterMs, requestSent: error.requestSent, issues: error.issues });
+  } finally {
+    clearTimeout(timer);
+    deps.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}

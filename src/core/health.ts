@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import type { HealthStatus } from './adapter.js';
+import type { Clock } from './clock.js';
+import type { LoadedConfig, ResolvedIntegration } from '../config/types.js';
+import type { Store } from '../store/types.js';
+import type { HttpClient } from '../http/types.js';
+import type { AdapterRegistry } from './registry.js';
+import { buildContext } from './context.js';
+import { toIntegrationError } from './errors.js';
+import { integrationSecrets } from './executor.js';
+import { scrub } from './redact.js';
+import { UsageError } from './usage-error.js';
+
+export interface HealthDeps {
+  config: LoadedConfig;
+  registry: AdapterRegistry;
+  store: Store;
+  clock: Clock;
+  /** Aborts every check in flight (shutdown). */
+  signal?: AbortSignal;
+  /** Replaces the per-integration HTTP client (tests). */
+  httpFor?: (integration: ResolvedIntegration) => HttpClient | undefined;
+}
+
+export interface HealthReport {
+  name: string;
+  adapter: string;
+  status: HealthStatus;
+  latencyMs: number;
+  message: string;
+}
+
+/**
+ * Checks the named integrations (all enabled ones when none are named)
+ * concurrently, each bounded by the timeout: a check that does not answer
+ * in time is unhealthy, and its request is aborted. Never throws for an
+ * integration's failure; only for a name that is not configured.
+ */
+export async function checkHealth(deps: HealthDeps, names: string[], timeoutMs: number): Promise<HealthReport[]> {
+  const all = deps.config.integrations;
+  const unknown = names.filter((n) => !all[n]);
+  if (unknown.length) {
+    const configured = Object.keys(all);
+    throw new UsageError(`unknown integration${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}; configured: ${configured.length ? configured.join(', ') : '(none)'}`);
+  }
+  const targets = names.length ? [...new Set(names)].map((n) => all[n]) : Object.values(all).filter((i) => i.enabled);
+  return Promise.all(
+    targets.map((integration) =>
+      integration.enabled
+        ? checkIntegrationHealth(deps, integration, timeoutMs)
+        : { name: integration.name, adapter: integration.adapter, status: 'unhealthy' as const, latencyMs: 0, message: 'disabled in the config' },
+    ),
+  );
+}
+
+/** One integration's check, enabled or not (`integrations test` checks one before it is switched on). */
+export async function checkIntegrationHealth(deps: HealthDeps, integration: ResolvedIntegration, timeoutMs: number): Promise<HealthReport> {
+  const base = { name: integration.name, adapter: integration.adapter };
+  const started = deps.clock.now();
+  const adapter = await deps.registry.get(integration.adapter);
+  if (!adapter) return { ...base, status: 'unhealthy', latencyMs: 0, message: `unknown adapter "${integration.adapter}"` };
+  if (!adapter.health) return { ...base, status: 'healthy', latencyMs: 0, message: `adapter ${adapter.name} has no health check` };
+
+  const controller = new AbortController();
+  const onOuterAbort = () => controller.abort(deps.signal?.reason);
+  deps.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const ctx = buildContext({
+      integration,
+      adapter,
+      store: deps.store,
+      clock: deps.clock,
+      baseDir: deps.config.dir,
+      idempotencyKey: `health:${randomUUID()}`,
+      correlationId: randomUUID(),
+      signal: controller.signal,
+      http: deps.httpFor?.(integration),
+    });
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const result = await Promise.race([adapter.health(ctx), timedOut]);
+    const latencyMs = deps.clock.now() - started;
+    if (result === 'timeout') {
+      controller.abort(new Error('health check timed out'));
+      return { ...base, status: 'unhealthy', latencyMs, message: `timed out after ${timeoutMs} ms` };
+    }
+    const message = scrub(result.message ?? result.status, integrationSecrets(integration, adapter));
+    return { ...base, status: result.status, latencyMs, message };
+  } catch (thrown) {
+    const error = toIntegrationError(thrown);
+    const message = scrub(`${error.category}: ${error.message}`, integrationSecrets(integration, adapter));
+    return { ...base, status: 'unhealthy', latencyMs: deps.clock.now() - started, message };
+  } finally {
+    clearTimeout(timer);
+    deps.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
