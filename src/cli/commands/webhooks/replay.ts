@@ -1,0 +1,61 @@
+import { UsageError } from '../../../core/usage-error.js';
+import { WebhookEndpoints } from '../../../webhooks/ingest/endpoints.js';
+import { replayWebhooks, type ReplaySelection, type ReplaySummary } from '../../../webhooks/replay.js';
+import type { CliDeps, GlobalOptions } from '../../deps.js';
+import { EXIT } from '../../exit-codes.js';
+import { palette } from '../../render/color.js';
+import { printJson } from '../../render/json.js';
+import { parseTimeBound } from '../../time-bound.js';
+import { parseWebhookId } from './show.js';
+
+export interface ReplayWebhooksOptions {
+  global: GlobalOptions;
+  ids: string[];
+  failed?: boolean;
+  integration?: string;
+  since?: string;
+  dryRun?: boolean;
+}
+
+function selectionOf(options: ReplayWebhooksOptions, now: number): ReplaySelection {
+  if (options.ids.length && options.failed) throw new UsageError('give webhook ids or --failed, not both');
+  if (options.ids.length) {
+    if (options.integration || options.since) throw new UsageError('--integration and --since select with --failed; with ids, the ids are the selection');
+    return { ids: [...new Set(options.ids.map(parseWebhookId))] };
+  }
+  if (!options.failed) throw new UsageError('name the webhooks to replay: ids (see `integrations webhooks list`) or --failed [--integration N] [--since 2h]');
+  return { failed: true, integration: options.integration, sinceMs: options.since === undefined ? undefined : parseTimeBound('--since', options.since, now) };
+}
+
+/**
+ * Re-runs processing from the stored bytes, in this process: it works
+ * whether or not a daemon is running. Exit 1 when any webhook still fails
+ * or an id is unknown.
+ */
+export async function runReplayWebhooks(options: ReplayWebhooksOptions, deps: CliDeps): Promise<void> {
+  const selection = selectionOf(options, deps.clock.now());
+  const { config, registry, store } = await deps.session(options.global);
+  const endpoints = await WebhookEndpoints.load(config, registry);
+  const summary = await replayWebhooks(selection, { store, endpoints, clock: deps.clock, dryRun: options.dryRun });
+  if (summary.failed || summary.notFound) deps.setExitCode(EXIT.FAILED);
+  if (options.global.json) return printJson(deps.stdout, summary);
+  writeHuman(summary, options, deps);
+}
+
+function writeHuman(summary: ReplaySummary, options: ReplayWebhooksOptions, deps: CliDeps): void {
+  const style = palette(options.global, deps);
+  const lines: string[] = [];
+  for (const item of summary.items) {
+    const what = `#${item.id}${item.integration ? ` ${item.integration}` : ''}${item.eventId ? ` ${item.eventId}` : ''}`;
+    if (item.status === 'not-found') lines.push(`${style.red('✗')} ${what}: no such webhook`);
+    else if (item.status === 'failed') lines.push(`${style.red('✗')} ${what}: ${item.error}`);
+    else {
+      const events = item.events.map((e) => e.type).join(', ') || 'no events';
+      lines.push(`${style.green('✓')} ${what}: ${summary.dryRun ? 'would produce' : 'produced'} ${events}`);
+    }
+  }
+  const verb = summary.dryRun ? 'dry run of' : 'replayed';
+  const counts = [`${summary.processed} processed`, `${summary.failed} failed`, ...(summary.notFound ? [`${summary.notFound} not found`] : [])].join(', ');
+  lines.push(summary.selected === 0 ? 'nothing to replay' : `${verb} ${summary.selected} webhook${summary.selected === 1 ? '' : 's'}: ${counts}${summary.dryRun ? ' (nothing changed)' : ''}`);
+  deps.stdout.write(`${lines.join('\n')}\n`);
+}

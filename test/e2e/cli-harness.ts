@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The built CLI; e2e tests run it exactly as a user would. `npm test` builds first. */
+export const BIN = fileURLToPath(new URL('../../bin/integrations', import.meta.url));
+const BUILT_MAIN = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliRunOptions {
+  cwd: string;
+  env?: Record<string, string | undefined>;
+  stdin?: string;
+}
+
+export function assertBuilt(): void {
+  if (!existsSync(BUILT_MAIN)) throw new Error(`${BUILT_MAIN} is missing: run \`npm run build\` before the e2e tests`);
+}
+
+/** Runs `integrations <args>` in a child process with a clean environment (no colour forcing, no config from the caller). */
+export function cli(args: string[], options: CliRunOptions): Promise<CliResult> {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: options.cwd, LANG: 'C.UTF-8' };
+  for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+    child.stdin.end(options.stdin ?? '');
+  });
+}
+
+export function tempProject(prefix = 'integrations-e2e-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A JSON config in `dir` (relative paths in it resolve against `dir`). */
+export function writeJsonConfig(dir: string, config: unknown, name = 'integrations.config.json'): string {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(config, null, 2));
+  return path;
+}
+
+export function parseJson<T = unknown>(text: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new Error(`expected JSON, got:\n${text}`);
+  }
+}
