@@ -239,7 +239,7 @@ describe('flutterwave adapter against its simulator', () => {
           data: expect.objectContaining({ reference: 'wh-1', transactionId: String(transactionId), amount: 1200, currency: 'NGN', shape: 'v3', providerStatus: 'successful' }),
         },
       ]);
-      expect(flutterwave.webhook!.eventId!(req)).toBe(`charge.completed:${transactionId}:successful`);
+      expect(flutterwave.webhook!.eventId!(req, { integration: 'flw', config: h.integration.config as never })).toBe(`charge.completed:${transactionId}:successful`);
     });
 
     it('parses the legacy flat shape and a failed charge.completed', async () => {

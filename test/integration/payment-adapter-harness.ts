@@ -19,7 +19,7 @@ import { SqliteStore } from '../../src/store/sqlite/store.js';
 export interface Harness {
   store: SqliteStore;
   integration: ResolvedIntegration;
-  ctx(overrides?: Partial<AdapterContext>): AdapterContext;
+  ctx(overrides?: Partial<AdapterContext>): AdapterContext<any>;
   /** Validates input, runs the operation, validates its output: what the executor does, minus retries. */
   run<T = any>(operation: string, input: unknown): Promise<T>;
   executor: ReturnType<typeof createExecutor>;
@@ -52,7 +52,7 @@ export function harness(adapter: AdapterDefinition, config: Record<string, unkno
   // An empty adapters folder: only the adapter under test is known.
   const registry = new AdapterRegistry({ adaptersDir: join(dir, 'no-adapters') });
   registry.register(adapter);
-  const ctx = (overrides: Partial<AdapterContext> = {}): AdapterContext => ({
+  const ctx = (overrides: Partial<AdapterContext> = {}): AdapterContext<any> => ({
     ...buildContext({
       integration,
       adapter,
