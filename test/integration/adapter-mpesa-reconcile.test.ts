@@ -45,6 +45,8 @@ describe('mpesa: a timed-out charge is OUTCOME_UNKNOWN, never re-sent, and recon
     await h.close();
   });
 
+  const parseCtx = () => ({ integration: h.integration.name, config: mpesa.config.parse(h.integration.config) });
+
   it('push accepted but answer lost: unknown, then the verified callback and query settle it', async () => {
     sim.acceptThenStall(1);
     const out = await h.executor.execute(h.integration.name, 'charge', payment);
@@ -73,14 +75,14 @@ describe('mpesa: a timed-out charge is OUTCOME_UNKNOWN, never re-sent, and recon
     expect(verify(req, { now: clock.now() })).toEqual({ ok: true });
     expect(verify({ ...req, path: '/hooks/mpesa/guessed' }, { now: clock.now() })).toMatchObject({ ok: false, reason: 'bad-token' });
 
-    const [event] = await mpesa.webhook!.parse(req, { integration: h.integration.name, config: h.integration.config });
+    const [event] = await mpesa.webhook!.parse(req, parseCtx());
     const checkout = [...sim.checkouts.values()][0];
     expect(event).toMatchObject({
       type: 'payment.succeeded',
       externalId: checkout.checkoutRequestId,
       data: { reference: 'ORD-77', amount: 500, phone: '254711222333', receipt: checkout.receipt, resultCode: '0' },
     });
-    expect(mpesa.webhook!.eventId!(req)).toBe(checkout.checkoutRequestId);
+    expect(mpesa.webhook!.eventId!(req, parseCtx())).toBe(checkout.checkoutRequestId);
 
     // Re-confirm with Daraja, as one must for unsigned callbacks.
     const settled = await h.executor.execute(h.integration.name, 'query', { checkoutRequestId: event.externalId });
@@ -109,7 +111,7 @@ describe('mpesa: a timed-out charge is OUTCOME_UNKNOWN, never re-sent, and recon
     await sim.idle();
     const q = await h.executor.execute(h.integration.name, 'query', { reference: 'ORD-77' });
     expect(q.ok && q.result).toMatchObject({ status: 'failed', resultCode: '1032', reference: 'ORD-77' });
-    const [event] = await mpesa.webhook!.parse(inboundFrom(hooks.received[0], clock.now()), { integration: h.integration.name, config: h.integration.config });
+    const [event] = await mpesa.webhook!.parse(inboundFrom(hooks.received[0], clock.now()), parseCtx());
     expect(event).toMatchObject({ type: 'payment.failed', data: { resultCode: '1032', resultDesc: 'Request cancelled by user', reference: 'ORD-77' } });
     expect(event.data).not.toHaveProperty('amount');
   });

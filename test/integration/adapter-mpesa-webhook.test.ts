@@ -43,7 +43,7 @@ describe('mpesa webhook parsing', () => {
         },
       },
     ]);
-    expect(webhook.eventId!(inbound(PAID))).toBe('ws_CO_191220191020363925');
+    expect(webhook.eventId!(inbound(PAID), ctx)).toBe('ws_CO_191220191020363925');
   });
 
   it('parses a cancelled STK callback (no metadata) to payment.failed', async () => {
@@ -68,7 +68,7 @@ describe('mpesa webhook parsing', () => {
     };
     const [r] = await webhook.parse(inbound(JSON.stringify(reversal)), ctx);
     expect(r).toMatchObject({ type: 'refund.succeeded', externalId: 'AG_20170727_00004efadacd98a01d15', occurredAt: '2017-07-27T07:42:47.000Z', data: { originalTransactionId: 'LGR0000000', amount: 100 } });
-    expect(webhook.eventId!(inbound(JSON.stringify(reversal)))).toBe('AG_20170727_00004efadacd98a01d15');
+    expect(webhook.eventId!(inbound(JSON.stringify(reversal)), ctx)).toBe('AG_20170727_00004efadacd98a01d15');
 
     const balance = {
       Result: {
@@ -100,7 +100,7 @@ describe('mpesa webhook parsing', () => {
       expect(err).toBeInstanceOf(IntegrationError);
       expect((err as IntegrationError).category).toBe('INVALID_REQUEST');
     }
-    expect(webhook.eventId!(inbound('not json'))).toBeUndefined();
+    expect(webhook.eventId!(inbound('not json'), ctx)).toBeUndefined();
   });
 
   it('acknowledges the way Daraja expects', () => {
