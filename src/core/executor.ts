@@ -147,7 +147,10 @@ export function createExecutor(deps: ExecutorDeps) {
     // Every attempt may run to its timeout and every pause may be a Retry-After at the ceiling.
     const { maxAttempts, maxDelayMs } = integration.retry;
     const budget = integration.timeoutMs * maxAttempts + maxDelayMs * RETRY_AFTER_CEILING * Math.max(0, maxAttempts - 1);
-    const claim = await deps.store.idempotency.claim({
+    // Reads are idempotent by nature and must see fresh state (a reconcile query
+    // repeated must not replay the first answer): only an explicit key dedupes them.
+    const dedupe = operation.retry !== 'safe' || options.idempotencyKey !== undefined;
+    const claim = !dedupe ? { outcome: 'skipped' as const } : await deps.store.idempotency.claim({
       key: idempotencyKey,
       integration: integrationName,
       operation: operationName,
@@ -213,7 +216,7 @@ export function createExecutor(deps: ExecutorDeps) {
         request: requestJson,
         response: JSON.stringify(result) ?? 'null',
       });
-      await deps.store.idempotency.settle({ key: idempotencyKey, owner, state: 'completed', result: JSON.stringify(result ?? null), logId, expiresAt: started + deps.config.idempotency.ttlMs });
+      if (dedupe) await deps.store.idempotency.settle({ key: idempotencyKey, owner, state: 'completed', result: JSON.stringify(result ?? null), logId, expiresAt: started + deps.config.idempotency.ttlMs });
       return { ok: true, ...base, result: outcome.result, replayed: false, logId, attempts, durationMs };
     }
 
@@ -230,10 +233,10 @@ export function createExecutor(deps: ExecutorDeps) {
       request: requestJson,
       response: error.provider ? JSON.stringify(redact(error.provider, rules)) : null,
     });
-    if (error.category === 'OUTCOME_UNKNOWN') {
+    if (dedupe && error.category === 'OUTCOME_UNKNOWN') {
       // Keep the key: running it again blindly could move money twice.
       await deps.store.idempotency.settle({ key: idempotencyKey, owner, state: 'unknown', result: null, logId, expiresAt: started + deps.config.idempotency.ttlMs });
-    } else {
+    } else if (dedupe) {
       await deps.store.idempotency.release(idempotencyKey, owner);
     }
     // The caller prints this error (and --json serialises its provider detail): scrub every part of it, not only the message.

@@ -124,6 +124,17 @@ describe('executor idempotency', () => {
     expect(fixture.runs('write')).toBe(2);
   });
 
+  it('runs a safe read afresh every time unless the caller gives a key', async () => {
+    const { fixture, engine } = await setup();
+    fixture.script('read', { value: { status: 'pending' } }, { value: { status: 'paid' } }, { value: { status: 'refunded' } });
+    expect(await engine.executor.execute('acme', 'read', { id: 'p1' })).toMatchObject({ ok: true, replayed: false, result: { status: 'pending' } });
+    expect(await engine.executor.execute('acme', 'read', { id: 'p1' })).toMatchObject({ ok: true, replayed: false, result: { status: 'paid' } });
+    expect(await engine.store.idempotency.get(deriveIdempotencyKey('acme', 'read', { id: 'p1' }))).toBeUndefined();
+    await engine.executor.execute('acme', 'read', { id: 'p1' }, { idempotencyKey: 'explicit' });
+    expect(await engine.executor.execute('acme', 'read', { id: 'p1' }, { idempotencyKey: 'explicit' })).toMatchObject({ replayed: true, result: { status: 'refunded' } });
+    expect(fixture.runs('read')).toBe(3);
+  });
+
   it('refuses a key already used by another operation instead of replaying its result', async () => {
     const { fixture, engine } = await setup();
     await engine.executor.execute('acme', 'write', { amount: 1 }, { idempotencyKey: 'shared' });

@@ -115,7 +115,7 @@ describe('executor logs', () => {
       customer: { nationalId: '12345678', name: 'Ann' },
     };
     fixture.script('profile', { value: { ...payload, accessToken: 'at-123456' } });
-    const outcome = await engine.executor.execute('acme', 'profile', payload);
+    const outcome = await engine.executor.execute('acme', 'profile', payload, { idempotencyKey: 'profile-1' });
     expect(outcome).toMatchObject({ ok: true, result: { password: 'hunter22' } });
     const row = await engine.store.logs.get(outcome.logId!);
     const stored = `${row!.request}\n${row!.response}`;
