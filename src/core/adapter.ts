@@ -108,8 +108,8 @@ export interface WebhookSchemeConfig {
 export interface WebhookSection<C = any> {
   /** The scheme the provider uses; config may override. */
   verification: WebhookSchemeConfig;
-  /** The provider's own id of this delivery, for de-duplication. */
-  eventId?(req: InboundWebhook): string | undefined;
+  /** The provider's own id of this delivery, for de-duplication (runs on the request path: keep it cheap). */
+  eventId?(req: InboundWebhook, ctx: { integration: string; config: C }): string | undefined;
   parse(req: InboundWebhook, ctx: { integration: string; config: C }): NormalizedEvent[] | Promise<NormalizedEvent[]>;
   /** What the provider expects back on success (M-Pesa wants a JSON ack); default 200 with {"ok":true}. */
   acknowledge?: { status?: number; contentType?: string; body: string };

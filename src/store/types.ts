@@ -2,6 +2,9 @@
  * The Store: an async interface so a PostgreSQL backend can drop in beside
  * SQLite without touching callers. Each capability owns one repository.
  */
+import type { EventRepo, WebhookRepo } from './webhook-types.js';
+
+export type * from './webhook-types.js';
 
 export type OperationStatus = 'ok' | 'failed';
 
@@ -108,6 +111,8 @@ export interface Store {
   readonly logs: OperationLogRepo;
   readonly idempotency: IdempotencyRepo;
   readonly kv: KvRepo;
+  readonly webhooks: WebhookRepo;
+  readonly events: EventRepo;
   /** Proves the store accepts writes (readiness, health). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -5,6 +5,8 @@ import { openDatabase, type SqliteOptions } from './database.js';
 import { SqliteIdempotency } from './idempotency.js';
 import { SqliteKv } from './kv.js';
 import { SqliteOperationLogs } from './logs.js';
+import { SqliteEvents } from './events.js';
+import { SqliteWebhooks } from './webhooks.js';
 
 /** The embedded default: one SQLite file in WAL mode, shared safely by many processes. */
 export class SqliteStore implements Store {
@@ -12,6 +14,8 @@ export class SqliteStore implements Store {
   readonly logs: SqliteOperationLogs;
   readonly idempotency: SqliteIdempotency;
   readonly kv: SqliteKv;
+  readonly webhooks: SqliteWebhooks;
+  readonly events: SqliteEvents;
 
   private constructor(
     readonly db: Database.Database,
@@ -20,6 +24,8 @@ export class SqliteStore implements Store {
     this.logs = new SqliteOperationLogs(db);
     this.idempotency = new SqliteIdempotency(db);
     this.kv = new SqliteKv(db);
+    this.events = new SqliteEvents(db);
+    this.webhooks = new SqliteWebhooks(db, this.events);
   }
 
   static open(path: string, options: SqliteOptions = {}): SqliteStore {
