@@ -3,7 +3,6 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AdapterContext } from '../../src/core/adapter.js';
 import { buildContext } from '../../src/core/context.js';
 import { IntegrationError } from '../../src/core/errors.js';
 import type { ExecutionOutcome } from '../../src/core/executor.js';
@@ -35,7 +34,9 @@ async function setup(root = 'bucket') {
   return { e, rootDir, local, file, run };
 }
 
-function ctxFor(e: Engine): AdapterContext {
+type StorageContext = Parameters<NonNullable<typeof storage.health>>[0];
+
+function ctxFor(e: Engine): StorageContext {
   return buildContext({
     integration: e.config.integrations.files,
     adapter: storage,
@@ -45,7 +46,7 @@ function ctxFor(e: Engine): AdapterContext {
     idempotencyKey: 'k',
     correlationId: 'c',
     signal: new AbortController().signal,
-  });
+  }) as StorageContext;
 }
 
 function failure(outcome: ExecutionOutcome): IntegrationError {

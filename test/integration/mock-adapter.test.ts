@@ -6,6 +6,7 @@ import { IntegrationError } from '../../src/core/errors.js';
 import { createExecutor } from '../../src/core/executor.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
 import mock from '../../adapters/mock/index.js';
+import type { MockConfig } from '../../adapters/mock/config.js';
 import { makeEngine, scriptedRandom, type Engine } from '../unit/executor-fixture.js';
 
 let engine: Engine | undefined;
@@ -21,7 +22,7 @@ async function setup(config: Record<string, unknown> = {}, retry = { maxAttempts
   return engine;
 }
 
-function ctxFor(e: Engine, idempotencyKey: string, store = e.store): AdapterContext {
+function ctxFor(e: Engine, idempotencyKey: string, store = e.store): AdapterContext<MockConfig> {
   return buildContext({
     integration: e.config.integrations.pay,
     adapter: mock,
@@ -31,7 +32,7 @@ function ctxFor(e: Engine, idempotencyKey: string, store = e.store): AdapterCont
     idempotencyKey,
     correlationId: `corr-${idempotencyKey}`,
     signal: new AbortController().signal,
-  });
+  }) as AdapterContext<MockConfig>;
 }
 
 async function thrownBy(work: Promise<unknown>): Promise<IntegrationError> {
