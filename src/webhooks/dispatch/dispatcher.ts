@@ -1,0 +1,178 @@
+import type { InboundWebhook, Logger } from '../../core/adapter.js';
+import type { Clock } from '../../core/clock.js';
+import { silentLogger } from '../../core/logger.js';
+import type { Store } from '../../store/types.js';
+import type { ProcessingResult, StoredEvent } from '../../store/webhook-types.js';
+import type { WebhookEndpoints } from '../ingest/endpoints.js';
+import { inboundFromRow, parseEvents } from './parse-events.js';
+
+/** Called for every normalized event once it is stored; outbound delivery plugs in here. */
+export type EventListener = (event: StoredEvent) => void | Promise<void>;
+
+export interface DispatchJob {
+  id: number;
+  integration: string;
+  request: InboundWebhook;
+}
+
+export interface DispatchOutcome {
+  id: number;
+  integration: string;
+  status: 'processed' | 'failed';
+  events: StoredEvent[];
+  error?: string;
+}
+
+export interface DispatcherOptions {
+  store: Pick<Store, 'webhooks'>;
+  endpoints: WebhookEndpoints;
+  clock: Clock;
+  log?: Logger;
+  onEvent?: EventListener;
+  /** Per webhook, for metrics: its outcome and the seconds its processing took. */
+  onOutcome?(integration: string, status: 'processed' | 'failed', seconds: number): void;
+  /** Webhooks settled per transaction. */
+  batchSize?: number;
+}
+
+/**
+ * Processing, off the request path: the adapter's parser turns each stored
+ * delivery into normalized events, which are stored together with the
+ * delivery's new status (processed, or failed with the error) in one
+ * transaction per batch, then handed to the onEvent listener. Used live by
+ * the daemon (enqueue) and directly by replay (run).
+ */
+export class Dispatcher {
+  private readonly queue: DispatchJob[] = [];
+  /** Ids queued or being processed, so recovery never runs a row twice. */
+  private readonly inFlight = new Set<number>();
+  private working = false;
+  private idleWaiters: (() => void)[] = [];
+  private stopped = false;
+  private readonly log: Logger;
+  private readonly batchSize: number;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.log = options.log ?? silentLogger;
+    this.batchSize = options.batchSize ?? 256;
+  }
+
+  enqueue(job: DispatchJob): void {
+    if (this.inFlight.has(job.id)) return;
+    this.inFlight.add(job.id);
+    this.queue.push(job);
+    if (!this.working) {
+      this.working = true;
+      setImmediate(() => void this.work());
+    }
+  }
+
+  get backlog(): number {
+    return this.queue.length;
+  }
+
+  /** Resolves when the queue is empty and nothing is being processed. */
+  idle(): Promise<void> {
+    if (!this.working && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stops recovery from fetching more; queued work still finishes (see idle()). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /**
+   * Processes what a crash left in `received`: rows that existed when the
+   * daemon started, page by page, without racing the live queue.
+   */
+  async recover(pageSize = 200): Promise<number> {
+    const newest = await this.options.store.webhooks.list({ status: 'received', order: 'desc', limit: 1 });
+    if (newest.length === 0) return 0;
+    const upTo = newest[0].id;
+    let afterId = 0;
+    let count = 0;
+    while (!this.stopped) {
+      const page = (await this.options.store.webhooks.list({ status: 'received', order: 'asc', afterId, limit: pageSize })).filter((r) => r.id <= upTo);
+      if (page.length === 0) break;
+      afterId = page[page.length - 1].id;
+      const rows = await this.options.store.webhooks.getMany(page.map((r) => r.id).filter((id) => !this.inFlight.has(id)));
+      const jobs = rows.filter((r) => r.status === 'received').map((r) => ({ id: r.id, integration: r.integration, request: inboundFromRow(r) }));
+      for (const job of jobs) this.inFlight.add(job.id);
+      try {
+        await this.run(jobs);
+      } finally {
+        for (const job of jobs) this.inFlight.delete(job.id);
+      }
+      count += jobs.length;
+      if (afterId >= upTo) break;
+    }
+    if (count) this.log.info('recovered unprocessed webhooks', { count });
+    return count;
+  }
+
+  /** Parses, stores and announces a batch; never throws for a parser's failure. */
+  async run(jobs: DispatchJob[]): Promise<DispatchOutcome[]> {
+    if (jobs.length === 0) return [];
+    const started = performance.now();
+    const results: ProcessingResult[] = [];
+    for (const job of jobs) {
+      const endpoint = this.options.endpoints.get(job.integration);
+      const at = this.options.clock.now();
+      if (!endpoint) {
+        results.push({ id: job.id, at, ok: false, error: `integration "${job.integration}" is not configured to receive webhooks` });
+        continue;
+      }
+      const parsed = await parseEvents(endpoint, job.request);
+      results.push(parsed.ok ? { id: job.id, at, ok: true, events: parsed.events } : { id: job.id, at, ok: false, error: parsed.error });
+    }
+    const stored = await this.options.store.webhooks.settle(results);
+    const seconds = (performance.now() - started) / 1000 / jobs.length;
+    const outcomes = jobs.map((job, i): DispatchOutcome => {
+      const r = results[i];
+      const status = r.ok ? 'processed' : 'failed';
+      this.options.onOutcome?.(job.integration, status, seconds);
+      if (!r.ok) this.log.warn('webhook processing failed', { webhookId: job.id, integration: job.integration, error: r.error });
+      return { id: job.id, integration: job.integration, status, events: stored[i] ?? [], ...(r.ok ? {} : { error: r.error }) };
+    });
+    await this.announce(outcomes);
+    return outcomes;
+  }
+
+  private async announce(outcomes: DispatchOutcome[]): Promise<void> {
+    const listener = this.options.onEvent;
+    if (!listener) return;
+    for (const outcome of outcomes) {
+      for (const event of outcome.events) {
+        try {
+          await listener(event);
+        } catch (error) {
+          // The event is stored; a listener's failure is its own to retry.
+          this.log.error('event listener failed', { eventId: event.id, type: event.type, error: (error as Error)?.message ?? String(error) });
+        }
+      }
+    }
+  }
+
+  private async work(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const jobs = this.queue.splice(0, this.batchSize);
+        try {
+          await this.run(jobs);
+        } catch (error) {
+          // The store refused the outcomes: the rows stay `received` and are
+          // picked up by recovery at the next start (or by replay).
+          this.log.error('could not record webhook processing', { count: jobs.length, error: (error as Error)?.message ?? String(error) });
+        } finally {
+          for (const job of jobs) this.inFlight.delete(job.id);
+        }
+        // Let request handling in between batches: processing must never starve ingest.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      this.working = false;
+      for (const wake of this.idleWaiters.splice(0)) wake();
+    }
+  }
+}

@@ -1,0 +1,131 @@
+import type { AdapterDefinition, WebhookSection } from '../../core/adapter.js';
+import type { AdapterRegistry } from '../../core/registry.js';
+import { IntegrationError } from '../../core/errors.js';
+import { secretPaths } from '../../core/fields.js';
+import type { LoadedConfig, ResolvedIntegration, WebhookSettings } from '../../config/types.js';
+import { createVerifier } from '../verify/verify.js';
+import type { RequestVerifier } from '../verify/types.js';
+import { DEFAULT_TOLERANCE_SECONDS } from '../verify/types.js';
+import { Masker } from './mask.js';
+
+export interface Acknowledgement {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+/** One integration that receives webhooks, with everything the hot path needs precomputed. */
+export interface WebhookEndpoint {
+  name: string;
+  integration: ResolvedIntegration;
+  adapter: AdapterDefinition;
+  section: WebhookSection;
+  settings: WebhookSettings;
+  /** Absent when endpoints were loaded without verification (CLI list/replay). */
+  verify?: RequestVerifier;
+  masker: Masker;
+  ack: Acknowledgement;
+  /** Meta-style subscription handshake token (`webhook.verifyToken`). */
+  verifyToken?: string;
+}
+
+export const DEFAULT_ACK: Acknowledgement = { status: 200, contentType: 'application/json', body: '{"ok":true}' };
+
+/**
+ * The integration's webhook settings: config wins; the adapter's declared
+ * verification fills in what config leaves out (its scheme options only
+ * when config keeps its scheme).
+ */
+export function webhookSettingsFor(integration: ResolvedIntegration, section: WebhookSection): WebhookSettings {
+  const configured = integration.webhook;
+  const defaults = section.verification;
+  const sameScheme = !configured?.scheme || configured.scheme === defaults.scheme;
+  return {
+    ...(sameScheme ? defaults : {}),
+    ...configured,
+    scheme: configured?.scheme || defaults.scheme,
+    secrets: configured?.secrets ?? [],
+    toleranceSeconds: configured?.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS,
+    allowIps: configured?.allowIps ?? [],
+  } as WebhookSettings;
+}
+
+function valueAt(config: unknown, path: string): unknown {
+  let at: unknown = config;
+  for (const key of path.split('.')) {
+    if (!at || typeof at !== 'object') return undefined;
+    at = (at as Record<string, unknown>)[key];
+  }
+  return at;
+}
+
+/** Every value that must never reach the store or a log line: webhook secrets, verify token, the adapter's secret config. */
+function secretValues(endpoint: Pick<WebhookEndpoint, 'integration' | 'adapter' | 'settings'>): string[] {
+  const values: unknown[] = [...endpoint.settings.secrets, endpoint.settings.verifyToken];
+  try {
+    for (const path of secretPaths(endpoint.adapter.config)) values.push(valueAt(endpoint.integration.config, path));
+  } catch {
+    // A schema describeFields cannot walk still has its webhook secrets masked.
+  }
+  return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
+}
+
+export interface LoadOptions {
+  /** Compile verifiers (the daemon); problems are reported all at once as CONFIG_INVALID. */
+  verify?: boolean;
+}
+
+/** The integrations that receive webhooks, by name. */
+export class WebhookEndpoints {
+  private constructor(private readonly byName: ReadonlyMap<string, WebhookEndpoint>) {}
+
+  static async load(config: LoadedConfig, registry: AdapterRegistry, options: LoadOptions = {}): Promise<WebhookEndpoints> {
+    const endpoints = new Map<string, WebhookEndpoint>();
+    const problems: string[] = [];
+    for (const integration of Object.values(config.integrations)) {
+      const adapter = await registry.get(integration.adapter);
+      if (!adapter?.webhook) {
+        if (integration.webhook) problems.push(`integration "${integration.name}": adapter "${integration.adapter}" does not receive webhooks (no webhook section)`);
+        continue;
+      }
+      const section = adapter.webhook;
+      const settings = webhookSettingsFor(integration, section);
+      const endpoint: WebhookEndpoint = {
+        name: integration.name,
+        integration,
+        adapter,
+        section,
+        settings,
+        masker: new Masker([]),
+        ack: { ...DEFAULT_ACK, ...section.acknowledge },
+        verifyToken: typeof settings.verifyToken === 'string' && settings.verifyToken ? settings.verifyToken : undefined,
+      };
+      endpoint.masker = new Masker(secretValues(endpoint));
+      if (options.verify) {
+        try {
+          endpoint.verify = createVerifier(settings);
+        } catch (err) {
+          problems.push(`integration "${integration.name}": ${(err as Error).message}`);
+          continue;
+        }
+      }
+      endpoints.set(integration.name, endpoint);
+    }
+    if (options.verify && problems.length) {
+      throw new IntegrationError('CONFIG_INVALID', `webhook configuration is invalid:\n  ${problems.join('\n  ')}`, { issues: problems });
+    }
+    return new WebhookEndpoints(endpoints);
+  }
+
+  get(name: string): WebhookEndpoint | undefined {
+    return this.byName.get(name);
+  }
+
+  names(): string[] {
+    return [...this.byName.keys()].sort();
+  }
+
+  all(): WebhookEndpoint[] {
+    return [...this.byName.values()];
+  }
+}
