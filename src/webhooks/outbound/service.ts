@@ -1,0 +1,87 @@
+import type { Logger } from '../../core/adapter.js';
+import type { Clock } from '../../core/clock.js';
+import { silentLogger } from '../../core/logger.js';
+import type { Store } from '../../store/types.js';
+import type { StoredEvent } from '../../store/webhook-types.js';
+import { catchUpFanOut, fanOut } from './fan-out.js';
+import { DEFAULT_DELIVERY_SCHEDULE_MS } from './schedule.js';
+import { createDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from './worker.js';
+
+export interface OutboundServiceOptions extends Omit<DeliveryWorkerOptions, 'store'> {
+  store: Pick<Store, 'outbound' | 'events'>;
+  /** Longest sleep between looks at the store (other processes add deliveries too). Default 5 s. */
+  pollMs?: number;
+  log?: Logger;
+}
+
+export interface OutboundService {
+  readonly worker: DeliveryWorker;
+  /** The dispatcher's onEvent listener: fans the event out and wakes the loop. */
+  onEvent(event: StoredEvent): Promise<void>;
+  /** Stops claiming, lets attempts in flight finish, and resolves when the loop has ended. */
+  close(): Promise<void>;
+}
+
+/**
+ * Outbound delivery inside the daemon: the live fan-out of each processed
+ * event, and a loop that sends what is due, catching up on events a crashed
+ * process stored but never fanned out, and sleeping until the next delivery
+ * falls due (or an event arrives).
+ */
+export function startOutboundService(options: OutboundServiceOptions): OutboundService {
+  const { store, clock } = options;
+  const log = options.log ?? silentLogger;
+  const scheduleMs = options.scheduleMs?.length ? options.scheduleMs : DEFAULT_DELIVERY_SCHEDULE_MS;
+  const pollMs = options.pollMs ?? 5_000;
+  const worker = createDeliveryWorker({ ...options, scheduleMs, log });
+  const stopping = new AbortController();
+  let wake = new AbortController();
+  let pending = false;
+
+  const poke = () => {
+    pending = true;
+    wake.abort();
+  };
+
+  async function loop(): Promise<void> {
+    while (!stopping.signal.aborted) {
+      pending = false;
+      try {
+        const created = await catchUpFanOut(store, { now: clock.now(), firstDelayMs: scheduleMs[0] });
+        if (created) log.info('fanned out events missed earlier', { deliveries: created });
+        await worker.workDueDeliveries({ signal: stopping.signal });
+      } catch (error) {
+        log.error('outbound delivery loop failed; retrying', { error: (error as Error)?.message ?? String(error) });
+      }
+      if (pending || stopping.signal.aborted) continue;
+      let sleepMs = pollMs;
+      try {
+        const next = await store.outbound.nextDueAt();
+        if (next !== null) sleepMs = Math.min(pollMs, Math.max(0, next - clock.now()));
+      } catch {
+        // The store is busy or closing: look again after the poll interval.
+      }
+      wake = new AbortController();
+      if (pending) continue;
+      try {
+        await clock.sleep(sleepMs, AbortSignal.any([wake.signal, stopping.signal]));
+      } catch {
+        // Woken early: an event arrived or we are stopping.
+      }
+    }
+  }
+
+  const running = loop();
+
+  return {
+    worker,
+    async onEvent(event) {
+      await fanOut(store, [event], { now: clock.now(), firstDelayMs: scheduleMs[0] });
+      poke();
+    },
+    async close() {
+      stopping.abort();
+      await running;
+    },
+  };
+}

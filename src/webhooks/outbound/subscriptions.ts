@@ -1,0 +1,49 @@
+import type { Subscription } from '../../store/outbound-types.js';
+import type { Store } from '../../store/types.js';
+import { parseEventPatterns } from './patterns.js';
+import { checkSigningSecret, generateSigningSecret } from './secret.js';
+
+export interface SubscribeInput {
+  url: string;
+  /** 'payment.*,sms.delivered' or a list. */
+  events: string | string[];
+  /** 'whsec_…'; generated when absent. */
+  secret?: string;
+  description?: string;
+  now: number;
+}
+
+/** Throws RangeError (never naming the secret) for a bad URL, pattern or secret. */
+export function checkSubscriptionUrl(input: string): string {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    throw new RangeError(`invalid URL "${input}": expected an absolute http:// or https:// URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RangeError(`invalid URL "${input}": only http:// and https:// endpoints can receive webhooks`);
+  return url.toString();
+}
+
+/**
+ * Creates a subscription. The secret is returned this once: afterwards only
+ * the delivery worker reads it.
+ */
+export async function subscribe(store: Pick<Store, 'outbound'>, input: SubscribeInput): Promise<{ subscription: Subscription; secret: string }> {
+  const url = checkSubscriptionUrl(input.url);
+  const events = parseEventPatterns(input.events);
+  const secret = input.secret === undefined ? generateSigningSecret() : checkSigningSecret(input.secret);
+  const subscription = await store.outbound.createSubscription({ url, events, secret, description: input.description?.trim() || null, now: input.now });
+  return { subscription, secret };
+}
+
+/** A URL fit to print: a password in it is masked. */
+export function displayUrl(input: string): string {
+  try {
+    const url = new URL(input);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return input;
+  }
+}
