@@ -118,7 +118,7 @@ function resultEvent(r: DarajaResult, req: InboundWebhook): NormalizedEvent {
 
 export const mpesaWebhook: WebhookSection<MpesaConfig> = {
   // Daraja signs nothing: a secret token in the callback path (plus an optional IP allow-list) guards the endpoint.
-  verification: { scheme: 'token' },
+  verification: { scheme: 'token', location: 'path' },
   eventId(req) {
     try {
       const body = readJson(req);
