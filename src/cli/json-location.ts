@@ -24,7 +24,7 @@ export function parseJson(text: string): { ok: true; value: unknown } | { ok: fa
 }
 
 function locate(text: string, message: string): JsonSyntaxProblem {
-  const at = /^(.*?)\s+in JSON at position (\d+)/.exec(message);
+  const at = /^(.*?)(?:\s+in JSON)? at position (\d+)/.exec(message);
   if (at) return withLineColumn(text, Number(at[2]), at[1]);
   if (/Unexpected end of JSON input/.test(message)) {
     return withLineColumn(text, text.length, text.trim() === '' ? 'empty input' : 'unexpected end of input');
@@ -53,7 +53,7 @@ function prefixIsIncomplete(prefix: string): boolean {
   } catch (err) {
     const message = (err as Error).message;
     if (/Unexpected end of JSON input/.test(message)) return true;
-    const at = /in JSON at position (\d+)/.exec(message);
+    const at = / at position (\d+)/.exec(message);
     return at !== null && Number(at[1]) >= prefix.length;
   }
 }

@@ -11,6 +11,8 @@ import { register as registerRun } from './commands/run.js';
 import { register as registerTest } from './commands/test.js';
 import { register as registerHealth } from './commands/health.js';
 import { register as registerLogs } from './commands/logs.js';
+import { register as registerDaemon } from './commands/daemon.js';
+import { register as registerWebhooks } from './commands/webhooks.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -68,6 +70,8 @@ export function buildProgram(deps: CliDeps): Command {
   registerHealth(program, deps);
   registerLogs(program, deps);
   // Command groups of later capabilities register here, one line each.
+  registerDaemon(program, deps);
+  registerWebhooks(program, deps);
 
   inheritSettings(program);
   return program;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, cli, parseJson, tempProject } from './cli-harness.js';
+import { assertBuilt, cli, parseJson, startCli, tempProject } from './cli-harness.js';
 
 /** One project, initialised once; the tests below run in order against it, like an operator would. */
 describe('integrations CLI, happy paths on the bundled adapters', () => {
@@ -113,6 +113,14 @@ describe('integrations CLI, happy paths on the bundled adapters', () => {
     // Every executed operation: the charge and the echo (the replayed charge ran nothing, health and self-test are not operations).
     expect(csv.slice(1).map((line) => line.split(',')[4])).toEqual(['charge', 'echo']);
     expect(existsSync(join(dir, 'logs.csv.partial'))).toBe(false);
+
+    // Follow mode: shows what is there, keeps going, and ends cleanly (exit 0) on SIGINT.
+    const follow = startCli(['logs', 'tail', '-f', '--json'], { cwd: dir });
+    await follow.waitForStdout(/"operation":"echo"/);
+    follow.child.kill('SIGINT');
+    const followed = await follow.done;
+    expect(followed.code).toBe(0);
+    expect(followed.stdout.trim().split('\n')).toHaveLength(2);
 
     const prune = await run(['logs', 'prune', '--older-than', '90d', '--json']);
     expect(parseJson(prune.stdout)).toMatchObject({ deleted: 0, dryRun: false });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,18 +26,46 @@ export function assertBuilt(): void {
 
 /** Runs `integrations <args>` in a child process with a clean environment (no colour forcing, no config from the caller). */
 export function cli(args: string[], options: CliRunOptions): Promise<CliResult> {
+  return startCli(args, options).done;
+}
+
+export interface RunningCli {
+  child: ChildProcessWithoutNullStreams;
+  /** Resolves with the first stdout text matching the pattern. */
+  waitForStdout(pattern: RegExp): Promise<string>;
+  done: Promise<CliResult>;
+}
+
+/** Starts the CLI and lets the test watch its output and signal it while it runs. */
+export function startCli(args: string[], options: CliRunOptions): RunningCli {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: options.cwd, LANG: 'C.UTF-8' };
   for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const watchers: { pattern: RegExp; resolve: (text: string) => void }[] = [];
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+    for (const w of watchers.splice(0)) {
+      if (w.pattern.test(stdout)) w.resolve(stdout);
+      else watchers.push(w);
+    }
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const done = new Promise<CliResult>((resolvePromise, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-    child.stdin.end(options.stdin ?? '');
   });
+  child.stdin.end(options.stdin ?? '');
+  return {
+    child,
+    done,
+    waitForStdout: (pattern) =>
+      new Promise((resolveWait) => {
+        if (pattern.test(stdout)) resolveWait(stdout);
+        else watchers.push({ pattern, resolve: resolveWait });
+      }),
+  };
 }
 
 export function tempProject(prefix = 'integrations-e2e-'): string {

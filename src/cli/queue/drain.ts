@@ -1,0 +1,65 @@
+import { jsonLineLogger } from '../../core/logger.js';
+import { drain, type DrainSummary } from '../../queue/drain.js';
+import { progressLine } from '../../queue/progress.js';
+import type { CliDeps, GlobalOptions } from '../deps.js';
+import { EXIT } from '../exit-codes.js';
+import { palette } from '../render/color.js';
+import { formatDuration } from '../render/format.js';
+import { printJson } from '../render/json.js';
+
+export interface DrainCommandOptions {
+  global: GlobalOptions;
+  limit?: number;
+  maxTimeMs?: number;
+  concurrency: number;
+  perIntegration?: number;
+  integrations: string[];
+  leaseMs?: number;
+}
+
+/**
+ * `queue drain`, made for cron. Exit codes: 0 when the run worked, even if
+ * jobs were rescheduled or skipped; 1 when a job went dead in this run (so
+ * cron mail tells someone); 7 when the store failed (locked past the busy
+ * timeout, corrupt, not writable). Interrupted by SIGINT/SIGTERM it stops
+ * claiming, gives back what has not started, finishes what has, and exits 0.
+ */
+export async function runDrain(options: DrainCommandOptions, deps: CliDeps): Promise<DrainSummary> {
+  const session = await deps.session(options.global);
+  const log = options.global.verbose ? jsonLineLogger((line) => deps.stderr.write(line), { level: 'debug', now: () => deps.clock.now() }) : undefined;
+  const live = !options.global.json && deps.stderrIsTTY ? progressLine(deps.stderr) : undefined;
+  const summary = await drain(
+    { config: session.config, registry: session.registry, store: session.store, clock: deps.clock, log },
+    {
+      limit: options.limit,
+      maxTimeMs: options.maxTimeMs,
+      concurrency: options.concurrency,
+      perIntegration: options.perIntegration,
+      integrations: options.integrations,
+      leaseMs: options.leaseMs,
+      signal: deps.signal,
+      onProgress: live ? (p) => live.update(p) : undefined,
+    },
+  );
+  live?.clear();
+  const { failure, ...shown } = summary;
+  if (options.global.json) printJson(deps.stdout, shown);
+  else deps.stdout.write(`${summaryLine(summary, palette(options.global, deps))}\n`);
+  if (failure) throw failure;
+  if (summary.dead > 0) deps.setExitCode(EXIT.FAILED);
+  return summary;
+}
+
+function summaryLine(s: DrainSummary, style: ReturnType<typeof palette>): string {
+  if (!s.claimed && !s.skipped) return `queue drain: no due jobs (${formatDuration(s.durationMs)})`;
+  const parts = [
+    style.green(`${s.succeeded} succeeded`),
+    `${s.retried} rescheduled`,
+    s.dead ? style.red(`${s.dead} dead`) : '0 dead',
+    s.unknown ? style.yellow(`${s.unknown} unknown`) : '0 unknown',
+    `${s.skipped} skipped`,
+  ];
+  const why = s.stoppedBy === 'empty' ? '' : `; stopped by ${s.stoppedBy}`;
+  const hint = s.dead ? ' (see `integrations queue list --status dead`)' : s.unknown ? ' (settle with `integrations queue reconcile`)' : '';
+  return `queue drain: ${s.claimed} claimed in ${formatDuration(s.durationMs)}: ${parts.join(', ')}${why}${hint}`;
+}
