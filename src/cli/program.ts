@@ -69,7 +69,11 @@ export function buildProgram(deps: CliDeps): Command {
   registerTest(program, deps);
   registerHealth(program, deps);
   registerLogs(program, deps);
-  // Command groups of later capabilities register here, one line each.
+  // Command groups of later capabilities register here, one line each. A group's
+  // file is loaded on every start, so it must import heavy modules (zod and
+  // anything using it, undici, better-sqlite3, @inquirer/prompts, cli-table3)
+  // inside its actions: test/e2e/cli-startup.test.ts holds `--help` to
+  // commander and chalk.
   registerDaemon(program, deps);
   registerWebhooks(program, deps);
 
