@@ -35,6 +35,10 @@ export async function callProvider<T>(ctx: AdapterContext<MockConfig>, effect: (
 
 async function nextFault(ctx: AdapterContext<MockConfig>): Promise<ScriptedFault> {
   const { failures, failureRate, seed } = ctx.config;
+  // Only a script or a seeded rate needs to know which call this is; the plain mock stays a zero-cost provider.
+  if (failures.length === 0 && (failureRate <= 0 || seed === undefined)) {
+    return failureRate > 0 && Math.random() < failureRate ? randomFault(Math.random()) : 'ok';
+  }
   const script = createHash('sha256').update(JSON.stringify(failures)).digest('hex').slice(0, 16);
   const stored = await ctx.cache.get<CallCursor>(CURSOR_KEY);
   const call = stored && stored.script === script ? stored.calls : 0;
@@ -43,7 +47,10 @@ async function nextFault(ctx: AdapterContext<MockConfig>): Promise<ScriptedFault
   if (failureRate <= 0) return 'ok';
   const draw = seed === undefined ? Math.random() : seededUniform(seed, call, 0);
   if (draw >= failureRate) return 'ok';
-  const pick = seed === undefined ? Math.random() : seededUniform(seed, call, 1);
+  return randomFault(seed === undefined ? Math.random() : seededUniform(seed, call, 1));
+}
+
+function randomFault(pick: number): ScriptedFault {
   return RANDOM_FAULTS[Math.min(RANDOM_FAULTS.length - 1, Math.floor(pick * RANDOM_FAULTS.length))] as ScriptedFault;
 }
 

@@ -104,10 +104,19 @@ export async function resolveOperation(config: LoadedConfig, registry: AdapterRe
   return { integration, adapter, operation };
 }
 
+/** Walking a zod schema costs tens of microseconds; a declaration never changes, so walk it once. */
+const secretPathsBySchema = new WeakMap<object, string[]>();
+
+function cachedSecretPaths(adapter: AdapterDefinition): string[] {
+  let paths = secretPathsBySchema.get(adapter.config);
+  if (!paths) secretPathsBySchema.set(adapter.config, (paths = secretPaths(adapter.config)));
+  return paths;
+}
+
 /** Every resolved secret value of an integration, for scrubbing. */
 export function integrationSecrets(integration: ResolvedIntegration, adapter: AdapterDefinition): string[] {
   const out: string[] = [];
-  for (const path of secretPaths(adapter.config)) {
+  for (const path of cachedSecretPaths(adapter)) {
     let v: unknown = integration.config;
     for (const seg of path.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[seg] : undefined;
     if (typeof v === 'string') out.push(v);
