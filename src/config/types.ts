@@ -29,6 +29,13 @@ export interface CircuitSettings {
   cooldownMs: number;
 }
 
+/** How the offline queue retries this integration's jobs; unset fields take src/queue/settings.ts defaults. */
+export interface QueueSettings {
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+}
+
 export interface WebhookSettings extends WebhookSchemeConfig {
   secrets: string[];
   toleranceSeconds: number;
@@ -46,6 +53,7 @@ export interface ResolvedIntegration {
   rateLimit?: RateLimitSettings;
   circuit: CircuitSettings;
   queueOnFailure: boolean;
+  queue?: QueueSettings;
   /** Present when config or the adapter's defaults give a webhook section. */
   webhook?: WebhookSettings;
   /** Extra dotted field paths to redact in this integration's logs. */

@@ -5,6 +5,8 @@
 import type { EventRepo, WebhookRepo } from './webhook-types.js';
 
 export type * from './webhook-types.js';
+import type { CircuitRepo, QueueRepo, RateLimitRepo } from './queue-types.js';
+export type * from './queue-types.js';
 
 export type OperationStatus = 'ok' | 'failed';
 
@@ -113,6 +115,9 @@ export interface Store {
   readonly kv: KvRepo;
   readonly webhooks: WebhookRepo;
   readonly events: EventRepo;
+  readonly queue: QueueRepo;
+  readonly circuits: CircuitRepo;
+  readonly rateLimits: RateLimitRepo;
   /** Proves the store accepts writes (readiness, health). */
   ping(): Promise<void>;
   close(): Promise<void>;

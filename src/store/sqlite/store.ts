@@ -7,6 +7,9 @@ import { SqliteKv } from './kv.js';
 import { SqliteOperationLogs } from './logs.js';
 import { SqliteEvents } from './events.js';
 import { SqliteWebhooks } from './webhooks.js';
+import { SqliteQueue } from './queue.js';
+import { SqliteCircuits } from './circuits.js';
+import { SqliteRateLimits } from './rate-limits.js';
 
 /** The embedded default: one SQLite file in WAL mode, shared safely by many processes. */
 export class SqliteStore implements Store {
@@ -16,6 +19,9 @@ export class SqliteStore implements Store {
   readonly kv: SqliteKv;
   readonly webhooks: SqliteWebhooks;
   readonly events: SqliteEvents;
+  readonly queue: SqliteQueue;
+  readonly circuits: SqliteCircuits;
+  readonly rateLimits: SqliteRateLimits;
 
   private constructor(
     readonly db: Database.Database,
@@ -26,6 +32,9 @@ export class SqliteStore implements Store {
     this.kv = new SqliteKv(db);
     this.events = new SqliteEvents(db);
     this.webhooks = new SqliteWebhooks(db, this.events);
+    this.queue = new SqliteQueue(db);
+    this.circuits = new SqliteCircuits(db);
+    this.rateLimits = new SqliteRateLimits(db);
   }
 
   static open(path: string, options: SqliteOptions = {}): SqliteStore {
