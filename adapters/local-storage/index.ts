@@ -45,7 +45,9 @@ const upload = defineOperation({
     destination: storageKey.describe('Key to store it under, e.g. "reports/2026/01.csv"'),
   }),
   output: z.object({ key: z.string(), size: z.number().int(), sha256: z.string() }),
-  retry: 'keyed',
+  // Writing the same bytes to the same key again changes nothing, so it is naturally idempotent. Declared
+  // keyed, a repeated upload of an edited file would replay the first answer for a day and copy nothing.
+  retry: 'safe',
   async run(ctx: Ctx, input) {
     const source = resolve(input.path);
     const info = await stat(source).catch(() => undefined);
