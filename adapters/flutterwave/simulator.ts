@@ -78,6 +78,11 @@ export class FlutterwaveSimulator implements RunningSimulator {
     return sim;
   }
 
+  /** The secret the webhooks carry (the dashboard's secret hash): the integration's webhook secret. */
+  get webhookSecret(): string {
+    return this.webhookHash;
+  }
+
   get requests(): RecordedRequest[] {
     return this.server.requests;
   }

@@ -65,6 +65,11 @@ export class PaystackSimulator implements RunningSimulator {
     return sim;
   }
 
+  /** Paystack signs webhooks with the secret key: the integration's webhook secret. */
+  get webhookSecret(): string {
+    return this.secretKey;
+  }
+
   get requests(): RecordedRequest[] {
     return this.server.requests;
   }

@@ -5,7 +5,7 @@ import { validateAdapterDefinition } from '../../src/core/adapter.js';
 import { redact } from '../../src/core/redact.js';
 import flutterwave from '../../adapters/flutterwave/index.js';
 import { FlutterwaveSimulator } from '../../adapters/flutterwave/simulator.js';
-import { harness, inbound, receiver, type Harness } from './payment-adapter-harness.js';
+import { flatHeaders, harness, inbound, receiver, verifiedByEngine, type Harness } from './payment-adapter-harness.js';
 
 const customer = { email: 'ada@example.com', name: 'Ada Obi', phone: '08012345678' };
 
@@ -205,6 +205,21 @@ describe('flutterwave adapter against its simulator', () => {
       }
     });
 
+    it('a stalled query is a plain TIMEOUT and, being safe, is retried', async () => {
+      const slow = harness(flutterwave, sim.config, { clock, timeoutMs: 300, maxAttempts: 2 });
+      try {
+        sim.failNext({ kind: 'stall' }, 1, /verify_by_reference/);
+        const outcome = await slow.executor.execute(slow.integration.name, 'query', { reference: 'none' });
+        expect(outcome.ok && outcome.result).toMatchObject({ status: 'not_found' });
+        expect(outcome.attempts).toBe(2);
+        sim.failNext({ kind: 'stall' }, 2, /verify_by_reference/);
+        const timedOut = await slow.executor.execute(slow.integration.name, 'query', { reference: 'none-2' });
+        expect(timedOut.ok ? 'ok' : timedOut.error.category).toBe('TIMEOUT');
+      } finally {
+        await slow.close();
+      }
+    });
+
     it('a charge that stalled before Flutterwave acted reconciles to not_found', async () => {
       const slow = harness(flutterwave, sim.config, { clock, timeoutMs: 300 });
       try {
@@ -240,6 +255,15 @@ describe('flutterwave adapter against its simulator', () => {
         },
       ]);
       expect(flutterwave.webhook!.eventId!(req, { integration: 'flw', config: h.integration.config as never })).toBe(`charge.completed:${transactionId}:successful`);
+    });
+
+    it('passes the daemon\'s flutterwave verifier with the secret hash, and fails it with another', async () => {
+      await h.run('charge', { amount: 10, reference: 'wh-v', customer });
+      await sim.complete('wh-v');
+      const [got] = hooks.received;
+      const req = inbound(got.body, { headers: flatHeaders(got.headers) });
+      expect(verifiedByEngine(flutterwave, sim.webhookSecret, req)).toBe(true);
+      expect(verifiedByEngine(flutterwave, 'another-hash', req)).toBe(false);
     });
 
     it('parses the legacy flat shape and a failed charge.completed', async () => {

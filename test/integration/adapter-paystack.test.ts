@@ -7,7 +7,7 @@ import { secretPaths } from '../../src/core/fields.js';
 import { redact } from '../../src/core/redact.js';
 import paystack from '../../adapters/paystack/index.js';
 import { PaystackSimulator } from '../../adapters/paystack/simulator.js';
-import { harness, inbound, receiver, type Harness } from './payment-adapter-harness.js';
+import { flatHeaders, harness, inbound, receiver, verifiedByEngine, type Harness } from './payment-adapter-harness.js';
 
 async function failure(p: Promise<unknown>): Promise<IntegrationError> {
   try {
@@ -160,6 +160,18 @@ describe('paystack adapter against its simulator', () => {
       expect(sim.received('/transaction/initialize')).toHaveLength(2);
     });
 
+    it('a stalled verify is a plain TIMEOUT and, being safe, is retried', async () => {
+      const slow = harness(paystack, sim.config, { clock, timeoutMs: 300, maxAttempts: 2 });
+      try {
+        sim.failNext({ kind: 'stall' }, 1, /verify/);
+        const outcome = await slow.executor.execute(slow.integration.name, 'query', { reference: 'none' });
+        expect(outcome.ok && outcome.result).toMatchObject({ status: 'not_found' });
+        expect(outcome.attempts).toBe(2);
+      } finally {
+        await slow.close();
+      }
+    });
+
     it('a charge whose answer timed out is OUTCOME_UNKNOWN, not re-sent, and reconciled by verify once the customer paid', async () => {
       const slow = harness(paystack, sim.config, { clock, timeoutMs: 300 });
       try {
@@ -197,6 +209,15 @@ describe('paystack adapter against its simulator', () => {
           data: { reference: 'wh-ps', transactionId: String(transactionId), amount: 750, currency: 'NGN', providerStatus: 'success', channel: 'card', gatewayResponse: 'Successful', customerEmail: 'tolu@example.com' },
         },
       ]);
+    });
+
+    it('passes the daemon\'s paystack verifier keyed with the secret key; another key fails', async () => {
+      await h.run('charge', { amount: 10, reference: 'wh-v', email: 'x@example.com' });
+      await sim.complete('wh-v');
+      const [got] = hooks.received;
+      const req = inbound(got.body, { headers: flatHeaders(got.headers) });
+      expect(verifiedByEngine(paystack, sim.webhookSecret, req)).toBe(true);
+      expect(verifiedByEngine(paystack, 'sk_test_other', req)).toBe(false);
     });
 
     it('parses refund.processed (amount as a string) to refund.succeeded with the refund id', async () => {

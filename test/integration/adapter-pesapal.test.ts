@@ -5,7 +5,7 @@ import { validateAdapterDefinition } from '../../src/core/adapter.js';
 import { secretPaths } from '../../src/core/fields.js';
 import pesapal from '../../adapters/pesapal/index.js';
 import { PesapalSimulator } from '../../adapters/pesapal/simulator.js';
-import { harness, inbound, receiver, type Harness } from './payment-adapter-harness.js';
+import { harness, inbound, receiver, verifiedByEngine, type Harness } from './payment-adapter-harness.js';
 
 const order = (reference: string, amount = 1500) => ({ amount, reference, description: `Order ${reference}`, customer: { email: 'wanjiru@example.com', phone: '0712345678', firstName: 'Wanjiru' } });
 
@@ -227,6 +227,19 @@ describe('pesapal adapter against its simulator', () => {
       }
     });
 
+    it('a stalled status read is a plain TIMEOUT and, being safe, is retried', async () => {
+      const { orderTrackingId } = await h.run('charge', order('ORD-SQ'));
+      const slow = harness(pesapal, sim.config, { clock, timeoutMs: 300, maxAttempts: 2 });
+      try {
+        sim.failNext({ kind: 'stall' }, 1, /GetTransactionStatus/);
+        const outcome = await slow.executor.execute(slow.integration.name, 'query', { orderTrackingId });
+        expect(outcome.ok && outcome.result).toMatchObject({ status: 'pending' });
+        expect(outcome.attempts).toBe(2);
+      } finally {
+        await slow.close();
+      }
+    });
+
     it('a failed token request is retried even for the unsafe charge: the order itself was never submitted', async () => {
       sim.failNext({ kind: 'status', status: 503 }, 1, /RequestToken/);
       const outcome = await h.executor.execute(h.integration.name, 'charge', order('ORD-TK'));
@@ -273,6 +286,12 @@ describe('pesapal adapter against its simulator', () => {
       } finally {
         await getter.close();
       }
+    });
+
+    it('is accepted by the daemon\'s token verifier only on the URL ending in the path token', () => {
+      const body = JSON.stringify({ OrderTrackingId: 'x', OrderMerchantReference: 'y', OrderNotificationType: 'IPNCHANGE' });
+      expect(verifiedByEngine(pesapal, 's3cret-path-token', inbound(body, { path: '/webhooks/pesapal/s3cret-path-token' }))).toBe(true);
+      expect(verifiedByEngine(pesapal, 's3cret-path-token', inbound(body, { path: '/webhooks/pesapal/guess' }))).toBe(false);
     });
 
     it('rejects an IPN without OrderTrackingId; the sample parses back', async () => {

@@ -6,7 +6,7 @@ import { validateAdapterDefinition } from '../../src/core/adapter.js';
 import { secretPaths } from '../../src/core/fields.js';
 import razorpay from '../../adapters/razorpay/index.js';
 import { RazorpaySimulator } from '../../adapters/razorpay/simulator.js';
-import { harness, inbound, receiver, type Harness } from './payment-adapter-harness.js';
+import { flatHeaders, harness, inbound, receiver, verifiedByEngine, type Harness } from './payment-adapter-harness.js';
 
 async function failure(p: Promise<unknown>): Promise<IntegrationError> {
   try {
@@ -156,6 +156,18 @@ describe('razorpay adapter against its simulator', () => {
       expect(sim.received('/orders')).toHaveLength(2);
     });
 
+    it('a stalled read is a plain TIMEOUT and, being safe, is retried', async () => {
+      const slow = harness(razorpay, sim.config, { clock, timeoutMs: 300, maxAttempts: 2 });
+      try {
+        sim.failNext({ kind: 'stall' }, 1, /\/orders$/);
+        const outcome = await slow.executor.execute(slow.integration.name, 'query', { reference: 'none' });
+        expect(outcome.ok && outcome.result).toMatchObject({ status: 'not_found' });
+        expect(outcome.attempts).toBe(2);
+      } finally {
+        await slow.close();
+      }
+    });
+
     it('an order created whose answer timed out is OUTCOME_UNKNOWN, not re-sent, and found by receipt', async () => {
       const slow = harness(razorpay, sim.config, { clock, timeoutMs: 300 });
       try {
@@ -199,6 +211,16 @@ describe('razorpay adapter against its simulator', () => {
       ]);
       const orderPaid = await razorpay.webhook!.parse(inbound(paid.body), { integration: 'rzp', config: {} as never });
       expect(orderPaid[0]).toMatchObject({ type: 'payment.succeeded', externalId: orderId, data: { reference: 'wh-1', paymentId, providerEvent: 'order.paid' } });
+    });
+
+    it('passes the daemon\'s razorpay verifier with the webhook secret; a changed body or secret fails', async () => {
+      const { orderId } = await h.run('charge', { amount: 10, reference: 'wh-v' });
+      await sim.complete(orderId);
+      const [got] = hooks.received;
+      const headers = flatHeaders(got.headers);
+      expect(verifiedByEngine(razorpay, sim.webhookSecret, inbound(got.body, { headers }))).toBe(true);
+      expect(verifiedByEngine(razorpay, 'other-secret', inbound(got.body, { headers }))).toBe(false);
+      expect(verifiedByEngine(razorpay, sim.webhookSecret, inbound(got.body.replace('"amount":1000', '"amount":100000'), { headers }))).toBe(false);
     });
 
     it('parses payment.failed and refund.processed', async () => {

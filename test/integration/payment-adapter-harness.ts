@@ -15,6 +15,8 @@ import { buildContext } from '../../src/core/context.js';
 import { createExecutor } from '../../src/core/executor.js';
 import { AdapterRegistry } from '../../src/core/registry.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
+import { createVerifier } from '../../src/webhooks/verify/verify.js';
+import type { WebhookSettings } from '../../src/config/types.js';
 
 export interface Harness {
   store: SqliteStore;
@@ -114,4 +116,17 @@ export async function receiver(): Promise<{ url: string; received: { method: str
     received,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** The daemon's verifier for the adapter's declared scheme with one secret: does a delivery pass? */
+export function verifiedByEngine(adapter: AdapterDefinition, secret: string, req: InboundWebhook): boolean {
+  const settings = { ...adapter.webhook!.verification, secrets: [secret], toleranceSeconds: 300, allowIps: [] } as WebhookSettings;
+  return createVerifier(settings)(req, { now: Date.now() }).ok;
+}
+
+/** Node's incoming headers as the daemon hands them on: lower-cased names, string values. */
+export function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
 }
