@@ -7,10 +7,11 @@ import { runRejections } from './webhooks/rejections.js';
 import { runReplayWebhooks } from './webhooks/replay.js';
 import { runShowWebhook } from './webhooks/show.js';
 import { runTrigger } from './webhooks/trigger.js';
+import { registerOutbound } from '../outbound/commands.js';
 
 /** `integrations webhooks ...`: what arrived, what was refused, replay, and test deliveries. */
 export function register(program: Command, deps: CliDeps): void {
-  const webhooks = program.command('webhooks').description('inbound webhooks: list, show, replay, rejections, trigger a signed sample');
+  const webhooks = program.command('webhooks').description('inbound webhooks: list, show, replay, rejections, trigger a signed sample; outbound: subscribe, subscriptions, deliveries, redeliver');
 
   webhooks
     .command('list')
@@ -59,4 +60,6 @@ export function register(program: Command, deps: CliDeps): void {
     .action(async (integration: string, opts: { event?: string; url?: string }, cmd: Command) =>
       runTrigger({ global: globalOptions(cmd), integration, ...opts }, deps),
     );
+
+  registerOutbound(webhooks, deps);
 }
