@@ -72,6 +72,9 @@ export async function runDaemon(options: DaemonCommandOptions, deps: CliDeps): P
     secrets: webhookSecrets(session.config),
   });
   if (deps.signal.aborted) return;
+  const { startOutboundService } = await import('../../webhooks/outbound/service.js');
+  // Outbound delivery to subscriptions: fed by the dispatcher's events, sending what is due.
+  const outbound = startOutboundService({ store: session.store, clock: deps.clock, log, scheduleMs: session.config.webhooks?.deliveryScheduleMs });
   const daemon = await startDaemon({
     config: session.config,
     registry: session.registry,
@@ -80,6 +83,10 @@ export async function runDaemon(options: DaemonCommandOptions, deps: CliDeps): P
     port: options.port,
     clock: deps.clock,
     log,
+    onEvent: outbound.onEvent,
+  }).catch(async (error: unknown) => {
+    await outbound.close();
+    throw error;
   });
   await new Promise<void>((resolve) => {
     if (deps.signal.aborted) resolve();
@@ -88,4 +95,6 @@ export async function runDaemon(options: DaemonCommandOptions, deps: CliDeps): P
   log.info('shutdown requested', { reason: String((deps.signal.reason as Error)?.message ?? deps.signal.reason) });
   // main closes the store once this returns; the exit code stays 0 for a clean drain.
   await daemon.close();
+  // After the dispatcher: its last events are fanned out; attempts in flight finish, nothing new is claimed.
+  await outbound.close();
 }

@@ -2,9 +2,8 @@ import type { Logger } from '../../core/adapter.js';
 import type { Clock } from '../../core/clock.js';
 import type { LoadedConfig } from '../../config/types.js';
 import type { Store } from '../../store/types.js';
-import type { StoredEvent } from '../../store/webhook-types.js';
-import { catchUpFanOut, fanOut } from './fan-out.js';
-import { DEFAULT_DELIVERY_SCHEDULE_MS } from './schedule.js';
+import { catchUpFanOut } from './fan-out.js';
+import { deliverySchedule } from './schedule.js';
 import { createDeliveryWorker, type DeliveryRunSummary, type DeliveryWorkerOptions } from './worker.js';
 
 export interface OutboundDeps {
@@ -22,11 +21,6 @@ export interface DeliveryDrainSummary extends DeliveryRunSummary {
   fannedOut: number;
 }
 
-export function deliverySchedule(config: Pick<LoadedConfig, 'webhooks'>): readonly number[] {
-  const configured = config.webhooks?.deliveryScheduleMs;
-  return configured?.length ? configured : DEFAULT_DELIVERY_SCHEDULE_MS;
-}
-
 /**
  * One pass for `queue drain`: fans out events still behind the cursor, then
  * sends due deliveries (leased as jobs are, so it runs safely beside the
@@ -39,16 +33,4 @@ export async function drainDeliveries(deps: OutboundDeps, options: { limit?: num
   const worker = createDeliveryWorker({ ...deps.worker, store: deps.store, clock: deps.clock, scheduleMs, owner: deps.owner, log: deps.log });
   const run = await worker.workDueDeliveries({ limit: options.limit, signal: options.signal });
   return { ...run, fannedOut };
-}
-
-/**
- * An onEvent listener that only fans out (no sending): for processes that
- * store events but do not deliver, such as `webhooks replay`; the daemon or
- * the next `queue drain` sends them.
- */
-export function fanOutListener(deps: Pick<OutboundDeps, 'store' | 'config' | 'clock'>): (event: StoredEvent) => Promise<void> {
-  const firstDelayMs = deliverySchedule(deps.config)[0];
-  return async (event) => {
-    await fanOut(deps.store, [event], { now: deps.clock.now(), firstDelayMs });
-  };
 }

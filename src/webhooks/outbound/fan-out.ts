@@ -1,8 +1,11 @@
+import type { LoadedConfig } from '../../config/types.js';
+import type { Clock } from '../../core/clock.js';
 import type { Store } from '../../store/types.js';
 import type { NewDelivery } from '../../store/outbound-types.js';
 import type { StoredEvent } from '../../store/webhook-types.js';
 import { compilePatterns } from './patterns.js';
 import { newMessageId, outboundBody } from './payload.js';
+import { deliverySchedule } from './schedule.js';
 
 export interface FanOutOptions {
   now: number;
@@ -55,4 +58,16 @@ export async function catchUpFanOut(store: Pick<Store, 'outbound' | 'events'>, o
     created += await fanOut(store, events, { ...options, cursor: events[events.length - 1].id });
     if (events.length < pageSize) return created;
   }
+}
+
+/**
+ * An onEvent listener that only fans out (no sending), for processes that
+ * store events but do not deliver, such as `webhooks replay`: the daemon or
+ * the next `queue drain` sends them.
+ */
+export function fanOutListener(deps: { store: Pick<Store, 'outbound'>; config: Pick<LoadedConfig, 'webhooks'>; clock: Clock }): (event: StoredEvent) => Promise<void> {
+  const firstDelayMs = deliverySchedule(deps.config)[0];
+  return async (event) => {
+    await fanOut(deps.store, [event], { now: deps.clock.now(), firstDelayMs });
+  };
 }

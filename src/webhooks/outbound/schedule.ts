@@ -1,3 +1,5 @@
+import type { LoadedConfig } from '../../config/types.js';
+
 /**
  * When to try a delivery again. The schedule lists the delay before each
  * attempt, first to last (Svix's default: immediately, 5 s, 5 min, 30 min,
@@ -32,4 +34,10 @@ export function nextAttemptDelay(input: RetryInput): number | undefined {
   const ceiling = Math.max(...scheduleMs);
   const asked = input.retryAfterMs === undefined ? 0 : Math.min(Math.max(0, input.retryAfterMs), ceiling);
   return Math.max(jittered, asked);
+}
+
+/** The configured schedule (`webhooks.deliverySchedule`), else the default. */
+export function deliverySchedule(config: Pick<LoadedConfig, 'webhooks'>): readonly number[] {
+  const configured = config.webhooks?.deliveryScheduleMs;
+  return configured?.length ? configured : DEFAULT_DELIVERY_SCHEDULE_MS;
 }

@@ -1,6 +1,7 @@
 import { UsageError } from '../../../core/usage-error.js';
 import { WebhookEndpoints } from '../../../webhooks/ingest/endpoints.js';
 import { replayWebhooks, type ReplaySelection, type ReplaySummary } from '../../../webhooks/replay.js';
+import { fanOutListener } from '../../../webhooks/outbound/fan-out.js';
 import type { CliDeps, GlobalOptions } from '../../deps.js';
 import { EXIT } from '../../exit-codes.js';
 import { palette } from '../../render/color.js';
@@ -36,7 +37,9 @@ export async function runReplayWebhooks(options: ReplayWebhooksOptions, deps: Cl
   const selection = selectionOf(options, deps.clock.now());
   const { config, registry, store } = await deps.session(options.global);
   const endpoints = await WebhookEndpoints.load(config, registry);
-  const summary = await replayWebhooks(selection, { store, endpoints, clock: deps.clock, dryRun: options.dryRun });
+  // Replayed events reach subscriptions too: fanned out here, sent by the daemon or the next `queue drain`.
+  const onEvent = fanOutListener({ store, config, clock: deps.clock });
+  const summary = await replayWebhooks(selection, { store, endpoints, clock: deps.clock, dryRun: options.dryRun, onEvent });
   if (summary.failed || summary.notFound) deps.setExitCode(EXIT.FAILED);
   if (options.global.json) return printJson(deps.stdout, summary);
   writeHuman(summary, options, deps);
