@@ -56,7 +56,8 @@ function signed(c: Case, secrets: string[], at = NOW, body = c.body) {
 
 describe('every scheme', () => {
   it('has a case here', () => {
-    const covered = new Set(cases.map((c) => c.scheme));
+    // sendgrid signs with a key pair, not a shared secret: webhook-verify-sendgrid.test.ts covers it.
+    const covered = new Set([...cases.map((c) => c.scheme), 'sendgrid']);
     expect(schemeNames().filter((n) => n !== 'none' && !covered.has(n))).toEqual([]);
   });
 

@@ -5,6 +5,7 @@ import { meta } from './meta.js';
 import { none } from './none.js';
 import { paystack } from './paystack.js';
 import { razorpay } from './razorpay.js';
+import { sendgrid } from './sendgrid.js';
 import { shopify } from './shopify.js';
 import { slack } from './slack.js';
 import { standardWebhooks } from './standard-webhooks.js';
@@ -15,7 +16,7 @@ import type { SchemeDefinition } from './types.js';
 
 /** Verification schemes by the name config uses in `webhook.scheme`. */
 export const SCHEMES: ReadonlyMap<string, SchemeDefinition> = new Map(
-  [standardWebhooks, stripe, github, meta, twilio, slack, shopify, razorpay, paystack, flutterwave, hmac, token, none].map(
+  [standardWebhooks, stripe, github, meta, twilio, slack, shopify, razorpay, paystack, flutterwave, sendgrid, hmac, token, none].map(
     (scheme) => [scheme.name, scheme] as const,
   ),
 );
