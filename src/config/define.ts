@@ -106,6 +106,11 @@ export interface IntegrationsConfig {
     maxBodyBytes?: Configurable<number>;
     trustProxy?: Configurable<boolean>;
   };
+  /** Outbound delivery to subscribers. */
+  webhooks?: {
+    /** Delay before each attempt, first to last (default: 0s, 5s, 5m, 30m, 2h, 5h, 10h, 10h). */
+    deliverySchedule?: Configurable<DurationInput>[];
+  };
   /** Keyed by integration name: lower-case letters, digits and dashes. */
   integrations: Record<string, IntegrationInput>;
 }

@@ -92,6 +92,7 @@ export async function resolveConfig(exported: unknown, options: ResolveOptions):
       maxBodyBytes: parsed.daemon.maxBodyBytes,
       trustProxy: parsed.daemon.trustProxy,
     },
+    webhooks: parsed.webhooks.deliverySchedule ? { deliveryScheduleMs: parsed.webhooks.deliverySchedule } : {},
     integrations,
     adapterPackages: parsed.adapters,
   };

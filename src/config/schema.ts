@@ -116,6 +116,8 @@ export const configFileSchema = z.strictObject({
       trustProxy: z.boolean().default(false),
     })
     .prefault({}),
+  /** Outbound delivery to subscribers: the delay before each attempt, first to last. */
+  webhooks: z.strictObject({ deliverySchedule: z.array(durationMs()).min(1).max(50).optional() }).prefault({}),
   integrations: z.record(z.string(), z.unknown()).default({}),
 });
 

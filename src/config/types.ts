@@ -76,6 +76,8 @@ export interface LoadedConfig {
   store: { backend: 'sqlite'; path: string; busyTimeoutMs: number };
   idempotency: { ttlMs: number };
   daemon: DaemonSettings;
+  /** Outbound delivery; absent or without a schedule: the default schedule. */
+  webhooks?: { deliveryScheduleMs?: number[] };
   integrations: Record<string, ResolvedIntegration>;
   /** Package names of third-party adapter packages to load. */
   adapterPackages: string[];

@@ -7,6 +7,8 @@ import type { EventRepo, WebhookRepo } from './webhook-types.js';
 export type * from './webhook-types.js';
 import type { CircuitRepo, QueueRepo, RateLimitRepo } from './queue-types.js';
 export type * from './queue-types.js';
+import type { OutboundRepo } from './outbound-types.js';
+export type * from './outbound-types.js';
 
 export type OperationStatus = 'ok' | 'failed';
 
@@ -118,6 +120,7 @@ export interface Store {
   readonly queue: QueueRepo;
   readonly circuits: CircuitRepo;
   readonly rateLimits: RateLimitRepo;
+  readonly outbound: OutboundRepo;
   /** Proves the store accepts writes (readiness, health). */
   ping(): Promise<void>;
   close(): Promise<void>;

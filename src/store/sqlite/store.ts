@@ -10,6 +10,7 @@ import { SqliteWebhooks } from './webhooks.js';
 import { SqliteQueue } from './queue.js';
 import { SqliteCircuits } from './circuits.js';
 import { SqliteRateLimits } from './rate-limits.js';
+import { SqliteOutbound } from './outbound.js';
 
 /** The embedded default: one SQLite file in WAL mode, shared safely by many processes. */
 export class SqliteStore implements Store {
@@ -22,6 +23,7 @@ export class SqliteStore implements Store {
   readonly queue: SqliteQueue;
   readonly circuits: SqliteCircuits;
   readonly rateLimits: SqliteRateLimits;
+  readonly outbound: SqliteOutbound;
 
   private constructor(
     readonly db: Database.Database,
@@ -35,6 +37,7 @@ export class SqliteStore implements Store {
     this.queue = new SqliteQueue(db);
     this.circuits = new SqliteCircuits(db);
     this.rateLimits = new SqliteRateLimits(db);
+    this.outbound = new SqliteOutbound(db);
   }
 
   static open(path: string, options: SqliteOptions = {}): SqliteStore {
