@@ -8,6 +8,8 @@ import { register as registerAdapters } from './commands/adapters.js';
 import { register as registerList } from './commands/list.js';
 import { register as registerInit } from './commands/init.js';
 import { register as registerRun } from './commands/run.js';
+import { register as registerQueue } from './commands/queue.js';
+import { register as registerCircuit } from './commands/circuit.js';
 import { register as registerTest } from './commands/test.js';
 import { register as registerHealth } from './commands/health.js';
 import { register as registerLogs } from './commands/logs.js';
@@ -66,6 +68,8 @@ export function buildProgram(deps: CliDeps): Command {
   registerAdapters(program, deps);
   registerList(program, deps);
   registerRun(program, deps);
+  registerQueue(program, deps);
+  registerCircuit(program, deps);
   registerTest(program, deps);
   registerHealth(program, deps);
   registerLogs(program, deps);

@@ -29,14 +29,19 @@ export function createSessionHandle(io: CliIO, bareRegistry: () => AdapterRegist
 
   async function open(options: GlobalOptions): Promise<Session> {
     const { config, registry } = await handle.loadConfig(options);
-    const [{ openStore }, { createExecutor }, { jsonLineLogger }] = await Promise.all([
+    const [{ openStore }, { createExecutor }, { jsonLineLogger }, { createStoreGuard }, { processOwner }] = await Promise.all([
       import('../store/open-store.js'),
       import('../core/executor.js'),
       import('../core/logger.js'),
+      import('../core/policies/guard.js'),
+      import('../queue/owner.js'),
     ]);
     const store = await openStore(config.store);
     const log = options.verbose ? jsonLineLogger((line) => io.stderr.write(line), { level: 'debug', now: () => io.clock.now() }) : undefined;
-    const executor = createExecutor({ config, registry, store, clock: io.clock, log });
+    // Circuit breakers, Retry-After pauses and rate limits shared through the store with every other process.
+    const owner = processOwner();
+    const guard = createStoreGuard({ store, clock: io.clock, owner });
+    const executor = createExecutor({ config, registry, store, clock: io.clock, log, owner, guard });
     opened = { config, registry, store, executor };
     return opened;
   }

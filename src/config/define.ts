@@ -85,6 +85,8 @@ export interface IntegrationInput {
   circuit?: CircuitInput;
   /** Queue the operation instead of failing when a transient error persists. */
   queueOnFailure?: Configurable<boolean>;
+  /** How queued jobs of this integration are retried: attempts, and the backoff ceiling's start and cap. */
+  queue?: { maxAttempts?: Configurable<number>; baseDelayMs?: Configurable<DurationInput>; maxDelayMs?: Configurable<DurationInput> };
   webhook?: WebhookInput;
   /** Extra dotted field paths to redact from this integration's logs. */
   sensitive?: string[];

@@ -51,6 +51,7 @@ export function resolveIntegration(
       cooldownMs: parsed.circuit.cooldownMs,
     },
     queueOnFailure: parsed.queueOnFailure,
+    ...(parsed.queue ? { queue: parsed.queue } : {}),
     ...(webhook ? { webhook: webhook as WebhookSettings } : {}),
     sensitive: parsed.sensitive,
   };

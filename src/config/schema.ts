@@ -56,6 +56,13 @@ const circuitSchema = z.strictObject({
   cooldownMs: durationMs().default(30_000),
 });
 
+/** How the offline queue retries this integration's jobs (defaults in src/queue/settings.ts). */
+const queueSchema = z.strictObject({
+  maxAttempts: z.int().min(1).max(100).optional(),
+  baseDelayMs: durationMs().optional(),
+  maxDelayMs: durationMs().optional(),
+});
+
 function isIpOrCidr(value: string): boolean {
   const [address, prefix, ...rest] = value.split('/');
   const family = isIP(address);
@@ -83,6 +90,7 @@ export const integrationSchema = z.strictObject({
   rateLimit: rateLimitSchema.optional(),
   circuit: circuitSchema.prefault({}),
   queueOnFailure: z.boolean().default(false),
+  queue: queueSchema.optional(),
   webhook: webhookSchema.optional(),
   sensitive: z.array(z.string().min(1)).default([]),
 });

@@ -10,6 +10,7 @@ import { toIntegrationError } from './errors.js';
 import { integrationSecrets } from './executor.js';
 import { scrub } from './redact.js';
 import { UsageError } from './usage-error.js';
+import { withCircuitState, type CircuitView } from './policies/health-circuit.js';
 
 export interface HealthDeps {
   config: LoadedConfig;
@@ -28,6 +29,8 @@ export interface HealthReport {
   status: HealthStatus;
   latencyMs: number;
   message: string;
+  /** The shared circuit breaker's state (closed when it never tripped). */
+  circuit?: CircuitView;
 }
 
 /**
@@ -44,13 +47,14 @@ export async function checkHealth(deps: HealthDeps, names: string[], timeoutMs: 
     throw new UsageError(`unknown integration${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}; configured: ${configured.length ? configured.join(', ') : '(none)'}`);
   }
   const targets = names.length ? [...new Set(names)].map((n) => all[n]) : Object.values(all).filter((i) => i.enabled);
-  return Promise.all(
+  const reports = await Promise.all(
     targets.map((integration) =>
       integration.enabled
         ? checkIntegrationHealth(deps, integration, timeoutMs)
         : { name: integration.name, adapter: integration.adapter, status: 'unhealthy' as const, latencyMs: 0, message: 'disabled in the config' },
     ),
   );
+  return withCircuitState(deps.store.circuits, reports, deps.clock.now());
 }
 
 /** One integration's check, enabled or not (`integrations test` checks one before it is switched on). */

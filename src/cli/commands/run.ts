@@ -6,8 +6,9 @@ import { readPayload } from '../payload.js';
 import { palette } from '../render/color.js';
 import { formatDuration } from '../render/format.js';
 import { printJson } from '../render/json.js';
+import { enqueueFromRun, parseQueueFlags, queueAfterFailure, type RunQueueFlags } from '../queue/enqueue.js';
 
-export interface RunOptions {
+export interface RunOptions extends RunQueueFlags {
   global: GlobalOptions;
   integration: string;
   operation: string;
@@ -26,20 +27,34 @@ export function register(program: Command, deps: CliDeps): void {
     .option('-p, --payload <json|@file|->', 'input as JSON, @file to read it from a file, - to read stdin (default {})')
     .option('-k, --idempotency-key <key>', 'key that makes a repeat return the first result (default: derived from the call)')
     .option('-t, --tenant <tenant>', 'tenant this call is made for (logged, part of the derived key)')
+    .option('-q, --queue', 'store it as a job for `integrations queue drain` instead of running now; prints the job id')
+    .option('--priority <0-10>', 'with --queue: higher runs first (default 0)')
+    .option('--delay <duration>', 'with --queue: run no earlier than this from now, e.g. 5m')
+    .option('--at <iso-time>', 'with --queue: run no earlier than this time, e.g. 2026-01-31T08:00:00Z')
+    .option('--max-attempts <n>', 'with --queue: attempts before the job goes dead (default: the integration\'s queue.maxAttempts, else 8)')
+    .option('--queue-on-failure', 'on a transient failure (network, timeout, 5xx, 429, open circuit) queue it for later instead of failing; exit 0 once queued')
     .addHelpText('after', '\nExample:\n  integrations run payments charge --payload \'{"amount": 1000, "currency": "KES", "reference": "order-42"}\'\n')
-    .action(async (integration: string, operation: string, opts: { payload?: string; idempotencyKey?: string; tenant?: string }, cmd: Command) =>
+    .action(async (integration: string, operation: string, opts: { payload?: string; idempotencyKey?: string; tenant?: string } & RunQueueFlags, cmd: Command) =>
       runRun({ global: globalOptions(cmd), integration, operation, ...opts }, deps),
     );
 }
 
 export async function runRun(options: RunOptions, deps: CliDeps): Promise<void> {
+  const queueRequest = parseQueueFlags(options, deps.clock.now());
   const payload = await readPayload({ spec: options.payload, cwd: deps.cwd, stdin: deps.stdin });
+  const call = { global: options.global, integration: options.integration, operation: options.operation, payload, tenant: options.tenant, idempotencyKey: options.idempotencyKey };
+  if (options.queue) {
+    await enqueueFromRun(call, queueRequest, deps);
+    return;
+  }
   const session = await deps.session(options.global);
   const outcome = await session.executor.execute(options.integration, options.operation, payload, {
     tenant: options.tenant,
     idempotencyKey: options.idempotencyKey,
     signal: deps.signal,
   });
+  // queueOnFailure: a transient failure is kept as a job (same key) instead of lost.
+  if (!outcome.ok && (await queueAfterFailure({ ...call, flag: options.queueOnFailure === true }, queueRequest, outcome, deps))) return;
   if (options.global.json) printJson(deps.stdout, outcomeJson(outcome));
   else writeHuman(outcome, options, deps);
   // main maps the category to the exit code and writes the error line (JSON on stderr under --json).
