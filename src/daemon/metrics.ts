@@ -22,6 +22,7 @@ export class DaemonMetrics implements IngestObserver {
   private readonly processingSeconds: Histogram<'integration'>;
   private readonly ingestSeconds: Histogram<'integration'>;
   private readonly commitBatch: Histogram;
+  private readonly commitSeconds: Histogram;
   private readonly rejectionsDropped: Counter;
   private readonly clientErrors: Counter<'code'>;
 
@@ -61,6 +62,12 @@ export class DaemonMetrics implements IngestObserver {
       name: 'integrations_webhook_commit_batch_size',
       help: 'Deliveries committed per transaction (group commit)',
       buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+      registers,
+    });
+    this.commitSeconds = new Histogram({
+      name: 'integrations_webhook_commit_seconds',
+      help: 'Duration of one group-commit transaction, fsync included (disk latency as the providers feel it)',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers,
     });
     this.rejectionsDropped = new Counter({ name: 'integrations_webhook_rejections_dropped_total', help: 'Rejection records not stored (backlog full or store failure)', registers });
@@ -108,8 +115,9 @@ export class DaemonMetrics implements IngestObserver {
     this.ingestSeconds.observe({ integration }, seconds);
   }
 
-  committed(deliveries: number): void {
+  committed(deliveries: number, seconds: number): void {
     if (deliveries > 0) this.commitBatch.observe(deliveries);
+    this.commitSeconds.observe(seconds);
   }
 
   dropped(count: number): void {

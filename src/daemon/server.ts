@@ -10,6 +10,7 @@ import { Dispatcher, type EventListener } from '../webhooks/dispatch/dispatcher.
 import { WebhookEndpoints, type WebhookEndpoint } from '../webhooks/ingest/endpoints.js';
 import { GroupCommit } from '../webhooks/ingest/group-commit.js';
 import { Ingest, UNKNOWN_INTEGRATION } from '../webhooks/ingest/ingest.js';
+import { ThreadedWebhookWriter, withWriter } from '../webhooks/ingest/store-writer.js';
 import { metaHandshake } from './handshake.js';
 import { DaemonMetrics } from './metrics.js';
 import { readBody } from './read-body.js';
@@ -36,6 +37,11 @@ export interface DaemonOptions {
   maxHeaderBytes?: number;
   /** How long close() lets in-flight requests finish before cutting connections (default 10 s). */
   drainTimeoutMs?: number;
+  /**
+   * Webhook writes on their own thread and SQLite connection (default: on
+   * for a SQLite file), so group commits never block request handling.
+   */
+  writerThread?: boolean;
 }
 
 export interface RunningDaemon {
@@ -44,6 +50,8 @@ export interface RunningDaemon {
   port: number;
   metrics: DaemonMetrics;
   dispatcher: Dispatcher;
+  /** Resolves once everything received so far is written (rejections included) and processed. */
+  settled(): Promise<void>;
   /**
    * Graceful stop: refuse new connections, finish in-flight requests, commit
    * what was verified, finish processing. Does not close the store.
@@ -71,11 +79,14 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const settings = config.daemon;
   const maxBodyBytes = settings.maxBodyBytes;
   const endpoints = await WebhookEndpoints.load(config, options.registry, { verify: true });
+  const threaded = (options.writerThread ?? true) && store.backend === 'sqlite' && store.location !== ':memory:';
+  const writer = threaded ? await ThreadedWebhookWriter.start(store.location, config.store.busyTimeoutMs) : undefined;
+  const webhooks = writer ? withWriter(store.webhooks, writer) : store.webhooks;
 
   let dispatcher: Dispatcher | undefined;
   const metrics = new DaemonMetrics({ backlog: () => dispatcher?.backlog ?? 0 });
   dispatcher = new Dispatcher({
-    store,
+    store: { webhooks },
     endpoints,
     clock,
     log,
@@ -83,8 +94,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     onOutcome: (integration, outcome, seconds) => metrics.processed(integration, outcome, seconds),
   });
   const commit = new GroupCommit({
-    store,
-    onCommit: ({ deliveries }) => metrics.committed(deliveries),
+    store: { webhooks },
+    onCommit: ({ deliveries, ms }) => metrics.committed(deliveries, ms / 1000),
     onRejectionsDropped: (count, error) => {
       metrics.dropped(count);
       if (error) log.error('could not record rejected webhooks', { count, error: (error as Error).message });
@@ -305,11 +316,16 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       live.stop();
       await recovery;
       await live.idle();
+      await writer?.close();
       drainWaiters = [];
       log.info('daemon stopped');
     })();
     return closing;
   };
 
-  return { url, host, port, metrics, dispatcher: live, close };
+  const settled = async () => {
+    await commit.flushed();
+    await live.idle();
+  };
+  return { url, host, port, metrics, dispatcher: live, settled, close };
 }

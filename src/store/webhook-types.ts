@@ -120,6 +120,8 @@ export interface WebhookRepo {
    * Records processing outcomes in one transaction: events stored (replacing
    * those of an earlier run, ids kept), rows marked processed or failed,
    * attempts counted. Returns the stored events of each result, in order.
+   * Need not be durable on its own: a lost outcome leaves the row `received`,
+   * to be processed again.
    */
   settle(results: ProcessingResult[]): Promise<StoredEvent[][]>;
   /** Newest first. */

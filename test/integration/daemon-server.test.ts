@@ -83,7 +83,7 @@ describe('daemon: ingest', () => {
     // Committed before the answer: the row is there the moment the response arrived.
     const [row] = await store.webhooks.list({});
     expect(row).toMatchObject({ integration: 'hooks', eventId: 'msg_1' });
-    await daemon.dispatcher.idle();
+    await daemon.settled();
     const stored = await store.webhooks.get(row.id);
     expect(stored).toMatchObject({ status: 'processed', type: 'hooks.invoice.paid', attempts: 1 });
     expect(stored!.body.toString()).toBe(body);
@@ -96,7 +96,7 @@ describe('daemon: ingest', () => {
     const { daemon, store } = await start({ onEvent: (e) => void events.push(e) });
     const body = JSON.stringify({ kind: 'paid', ref: 'CHK_1', amount: 10 });
     for (let i = 0; i < 3; i++) expect((await post(daemon, '/webhooks/pay', body, githubSigned(body))).status).toBe(200);
-    await daemon.dispatcher.idle();
+    await daemon.settled();
     expect(await store.webhooks.list({})).toHaveLength(1);
     expect(events.map((e) => e.type)).toEqual(['payment.succeeded', 'receipt.issued']);
     expect(await daemon.metrics.text()).toMatch(/integrations_webhook_duplicates_total\{integration="pay"\} 2/);
@@ -122,7 +122,7 @@ describe('daemon: ingest', () => {
     const { daemon, store } = await start();
     const body = JSON.stringify({ kind: 'boom', ref: 'CHK_3' });
     expect((await post(daemon, '/webhooks/pay', body, githubSigned(body))).status).toBe(200);
-    await daemon.dispatcher.idle();
+    await daemon.settled();
     const [row] = await store.webhooks.list({});
     expect(row).toMatchObject({ status: 'failed', error: 'cannot parse boom callback', attempts: 1 });
     expect(await daemon.metrics.text()).toMatch(/integrations_webhook_processing_total\{integration="pay",outcome="failed"\} 1/);
@@ -134,6 +134,7 @@ describe('daemon: ingest', () => {
     expect((await post(daemon, '/webhooks/tokened/wrong-token-0000', '{"type":"a"}')).status).toBe(401);
     const [row] = await store.webhooks.list({});
     expect((await store.webhooks.get(row.id))!.path).toBe('/webhooks/tokened/[REDACTED]');
+    await daemon.settled();
     const [rejection] = await store.webhooks.rejections({});
     expect(rejection).toMatchObject({ integration: 'tokened', reason: 'bad-token', status: 401, path: '/webhooks/tokened/[REDACTED]' });
   });
@@ -145,6 +146,7 @@ describe('daemon: ingest', () => {
     expect(row!.headers['x-auth']).toBe('[REDACTED]');
     expect(row!.headers.authorization).toBe('[REDACTED]');
     expect((await post(daemon, '/webhooks/keyed', '{}', { 'x-auth': 'nope-nope' })).status).toBe(401);
+    await daemon.settled();
     expect((await store.webhooks.rejections({}))[0].headers['x-auth']).toBe('nope-nope');
   });
 });
@@ -157,6 +159,7 @@ describe('daemon: refusals', () => {
     const res = await post(daemon, '/webhooks/hooks', `${body} `, headers);
     expect(res.status).toBe(401);
     expect(JSON.parse(res.text)).toEqual({ error: 'bad-signature' });
+    await daemon.settled();
     const rejections = await store.webhooks.rejections({});
     expect(rejections).toEqual([expect.objectContaining({ integration: 'hooks', reason: 'bad-signature', status: 401, sourceIp: '127.0.0.1', bodySize: body.length + 1 })]);
     expect(await store.webhooks.list({})).toEqual([]);
@@ -176,6 +179,7 @@ describe('daemon: refusals', () => {
     expect((await post(daemon, '/webhooks/nope/some-secret', '{}')).status).toBe(404);
     expect((await post(daemon, '/webhooks/NOT..valid', '{}')).status).toBe(404);
     expect((await get(daemon, '/nothing-here')).status).toBe(404);
+    await daemon.settled();
     const [rejection] = await store.webhooks.rejections({});
     expect(rejection).toMatchObject({ integration: '(unknown)', reason: 'unknown-integration', status: 404, path: '/webhooks/nope/[REDACTED]' });
   });
@@ -190,6 +194,7 @@ describe('daemon: refusals', () => {
     );
     expect(chunked).toMatch(/^HTTP\/1.1 413/);
     expect(await store.webhooks.list({})).toEqual([]);
+    await daemon.settled();
     expect((await store.webhooks.rejections({})).map((r) => r.reason)).toEqual(['body-too-large', 'body-too-large']);
   });
 
@@ -220,6 +225,7 @@ describe('daemon: handshake, health, metrics', () => {
     const bad = await get(daemon, '/webhooks/meta?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1');
     expect(bad.status).toBe(403);
     expect((await get(daemon, '/webhooks/hooks?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1')).status).toBe(405);
+    await daemon.settled();
     const [rejection] = await store.webhooks.rejections({});
     expect(rejection).toMatchObject({ integration: 'meta', reason: 'bad-verify-token', status: 403 });
     expect(JSON.stringify(rejection)).not.toContain('verify-me-please');
@@ -231,7 +237,7 @@ describe('daemon: handshake, health, metrics', () => {
     expect(await get(daemon, '/readyz')).toMatchObject({ status: 200, text: '{"status":"ready"}' });
     const body = '{"type":"x"}';
     await post(daemon, '/webhooks/hooks', body, standardSigned(body, 'mm1'));
-    await daemon.dispatcher.idle();
+    await daemon.settled();
     const metrics = await get(daemon, '/metrics');
     expect(metrics.headers['content-type']).toMatch(/^text\/plain; version=0.0.4/);
     expect(metrics.text).toMatch(/integrations_webhook_requests_total\{integration="hooks"\} 1/);

@@ -33,6 +33,18 @@ export interface DispatcherOptions {
   onOutcome?(integration: string, status: 'processed' | 'failed', seconds: number): void;
   /** Webhooks settled per transaction. */
   batchSize?: number;
+  /**
+   * How long a partial batch waits for company (default 20 ms): processing
+   * is off the request path, and fewer, larger transactions leave the disk
+   * to the ingest commits that providers are waiting on.
+   */
+  coalesceMs?: number;
+  /**
+   * Most deliveries held in memory waiting for processing (default 10,000).
+   * Past it, new ones stay `received` in the store and are caught up from
+   * there once the queue drains, so a flood cannot exhaust memory.
+   */
+  maxQueued?: number;
 }
 
 /**
@@ -49,21 +61,31 @@ export class Dispatcher {
   private working = false;
   private idleWaiters: (() => void)[] = [];
   private stopped = false;
+  /** Deliveries were left in the store because the queue was full. */
+  private behind = false;
   private readonly log: Logger;
   private readonly batchSize: number;
+  private readonly coalesceMs: number;
+  private readonly maxQueued: number;
 
   constructor(private readonly options: DispatcherOptions) {
     this.log = options.log ?? silentLogger;
     this.batchSize = options.batchSize ?? 256;
+    this.coalesceMs = options.coalesceMs ?? 20;
+    this.maxQueued = options.maxQueued ?? 10_000;
   }
 
   enqueue(job: DispatchJob): void {
     if (this.inFlight.has(job.id)) return;
+    if (this.queue.length >= this.maxQueued) {
+      this.behind = true;
+      return;
+    }
     this.inFlight.add(job.id);
     this.queue.push(job);
     if (!this.working) {
       this.working = true;
-      setImmediate(() => void this.work());
+      setTimeout(() => void this.work(), this.coalesceMs);
     }
   }
 
@@ -83,8 +105,9 @@ export class Dispatcher {
   }
 
   /**
-   * Processes what a crash left in `received`: rows that existed when the
-   * daemon started, page by page, without racing the live queue.
+   * Processes rows left in `received` (by a crash, or by a full queue): those
+   * that exist now, page by page. Ids queued or in processing are skipped,
+   * so it never races the live queue.
    */
   async recover(pageSize = 200): Promise<number> {
     const newest = await this.options.store.webhooks.list({ status: 'received', order: 'desc', limit: 1 });
@@ -156,23 +179,37 @@ export class Dispatcher {
 
   private async work(): Promise<void> {
     try {
-      while (this.queue.length > 0) {
-        const jobs = this.queue.splice(0, this.batchSize);
+      for (;;) {
+        await this.drainQueue();
+        if (!this.behind || this.stopped) break;
+        this.behind = false;
         try {
-          await this.run(jobs);
+          await this.recover();
         } catch (error) {
-          // The store refused the outcomes: the rows stay `received` and are
-          // picked up by recovery at the next start (or by replay).
-          this.log.error('could not record webhook processing', { count: jobs.length, error: (error as Error)?.message ?? String(error) });
-        } finally {
-          for (const job of jobs) this.inFlight.delete(job.id);
+          this.log.error('could not catch up on unprocessed webhooks', { error: (error as Error)?.message ?? String(error) });
         }
-        // Let request handling in between batches: processing must never starve ingest.
-        await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
       this.working = false;
       for (const wake of this.idleWaiters.splice(0)) wake();
+    }
+  }
+
+  private async drainQueue(): Promise<void> {
+    while (this.queue.length > 0) {
+      const jobs = this.queue.splice(0, this.batchSize);
+      try {
+        await this.run(jobs);
+      } catch (error) {
+        // The store refused the outcomes: the rows stay `received` and are
+        // picked up by recovery at the next start (or by replay).
+        this.log.error('could not record webhook processing', { count: jobs.length, error: (error as Error)?.message ?? String(error) });
+      } finally {
+        for (const job of jobs) this.inFlight.delete(job.id);
+      }
+      // Requests are handled in between batches: processing must never starve ingest.
+      if (this.queue.length < this.batchSize && !this.stopped) await new Promise((resolve) => setTimeout(resolve, this.coalesceMs));
+      else await new Promise((resolve) => setImmediate(resolve));
     }
   }
 }

@@ -1,0 +1,107 @@
+import { Worker } from 'node:worker_threads';
+import { runningFromSource } from '../../core/package-root.js';
+import { StoreError, type StoreErrorCode } from '../../store/errors.js';
+import type { IngestOutcome, ProcessingResult, StoredEvent, WebhookRepo } from '../../store/webhook-types.js';
+import type { WriterReply, WriterRequest } from './writer-protocol.js';
+
+type Distribute<T> = T extends unknown ? Omit<T, 'seq'> : never;
+
+const STORE_CODES = new Set<string>(['STORE_LOCKED', 'STORE_CORRUPT', 'STORE_TOO_NEW', 'STORE_UNAVAILABLE']);
+
+function toError(error: { message: string; code?: string }): Error {
+  if (error.code && STORE_CODES.has(error.code)) return new StoreError(error.code as StoreErrorCode, error.message);
+  return Object.assign(new Error(error.message), { code: error.code });
+}
+
+/**
+ * The daemon's webhook writes on their own thread and SQLite connection
+ * (WAL lets it write beside the main connection's reads). The event loop
+ * keeps parsing and answering requests while a group commit waits for its
+ * fsync, so the next batch fills up meanwhile: that overlap is what lets
+ * one fsync serve many requests.
+ */
+export class ThreadedWebhookWriter implements Pick<WebhookRepo, 'commit' | 'settle'> {
+  private seq = 0;
+  private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  private dead: Error | undefined;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (reply: WriterReply) => {
+      const waiter = this.pending.get(reply.seq);
+      if (!waiter) return;
+      this.pending.delete(reply.seq);
+      if (reply.ok) waiter.resolve(reply.value);
+      else waiter.reject(toError(reply.error));
+    });
+    const fail = (error: Error) => {
+      this.dead = new StoreError('STORE_UNAVAILABLE', `webhook store writer stopped: ${error.message}`, { cause: error });
+      for (const waiter of this.pending.values()) waiter.reject(this.dead);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
+  }
+
+  /** Opens the writer's own connection to the SQLite file at `path`; rejects as opening the store would. */
+  static async start(path: string, busyTimeoutMs: number): Promise<ThreadedWebhookWriter> {
+    const fromSource = runningFromSource();
+    const worker = new Worker(new URL(`./writer-thread.${fromSource ? 'ts' : 'js'}`, import.meta.url), {
+      workerData: { path, busyTimeoutMs },
+      // Under the test runner the thread runs the TypeScript source through the same loader as the CLI's config.
+      execArgv: fromSource ? ['--import', 'jiti/register'] : [],
+    });
+    // The thread answers seq 0 once its connection is open (migrations applied), or with why it could not.
+    const ready = new Promise<void>((resolve, reject) => {
+      const onMessage = (reply: WriterReply) => {
+        if (reply.seq !== 0) return;
+        worker.off('message', onMessage);
+        if (reply.ok) resolve();
+        else reject(toError(reply.error));
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new StoreError('STORE_UNAVAILABLE', `webhook store writer exited with code ${code} while opening ${path}`)));
+    });
+    const writer = new ThreadedWebhookWriter(worker);
+    await ready;
+    return writer;
+  }
+
+  commit(batch: Parameters<WebhookRepo['commit']>[0]): Promise<IngestOutcome[]> {
+    if (batch.deliveries.length === 0 && batch.rejections.length === 0) return Promise.resolve([]);
+    return this.call({ op: 'commit', batch }) as Promise<IngestOutcome[]>;
+  }
+
+  settle(results: ProcessingResult[]): Promise<StoredEvent[][]> {
+    if (results.length === 0) return Promise.resolve([]);
+    return this.call({ op: 'settle', results }) as Promise<StoredEvent[][]>;
+  }
+
+  /** Closes the writer's connection and ends the thread; pending writes finish first (messages are in order). */
+  async close(): Promise<void> {
+    if (this.dead) return;
+    await this.call({ op: 'close' });
+    await this.worker.terminate();
+  }
+
+  private call(request: Distribute<WriterRequest>): Promise<unknown> {
+    if (this.dead) return Promise.reject(this.dead);
+    const seq = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.pending.set(seq, { resolve, reject });
+      this.worker.postMessage({ ...request, seq });
+    });
+  }
+}
+
+/** The store's webhook repository with its writes sent to the writer thread and its reads left on the caller's connection. */
+export function withWriter(reads: WebhookRepo, writer: ThreadedWebhookWriter): WebhookRepo {
+  return {
+    commit: (batch) => writer.commit(batch),
+    settle: (results) => writer.settle(results),
+    get: (id) => reads.get(id),
+    getMany: (ids) => reads.getMany(ids),
+    list: (filter) => reads.list(filter),
+    rejections: (filter) => reads.rejections(filter),
+  };
+}
