@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { projectWithConfig, runCli } from './cli-fixture.js';
 
@@ -28,6 +29,39 @@ describe('init', () => {
     const forced = await runCli(['init', '--yes', '--force'], { cwd });
     expect(forced.code).toBe(0);
     expect(forced.stdout).toContain('✓ wrote integrations.config.ts');
+  });
+});
+
+describe('init at a terminal', () => {
+  it('asks for the store, which integrations and their names, and writes what was answered', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'integrations-init-'));
+    const terminal = Object.assign(new PassThrough(), { isTTY: true });
+    // Each answer is typed when its question appears; Enter alone takes the default.
+    const script: [RegExp, string][] = [
+      [/Store file/, 'state/ops.db\r'],
+      [/simulated payment integration/, '\r'],
+      [/Its name/, 'shop\r'],
+      [/local file storage integration/, 'n\r'],
+    ];
+    const res = await runCli(['init'], {
+      cwd,
+      stdinStream: terminal,
+      onStderr: (text) => {
+        const next = script[0];
+        if (next && next[0].test(text)) {
+          script.shift();
+          // After the prompt has finished drawing and listens for keys.
+          setImmediate(() => terminal.write(next[1]));
+        }
+      },
+    });
+    expect(script).toEqual([]);
+    expect(res.code).toBe(0);
+    const config = readFileSync(join(cwd, 'integrations.config.ts'), 'utf8');
+    expect(config).toContain("store: { path: 'state/ops.db' }");
+    expect(config).toMatch(/shop: \{\s+adapter: 'mock'/);
+    expect(config).not.toContain('local-storage');
+    expect(existsSync(join(cwd, 'state', 'ops.db'))).toBe(true);
   });
 });
 

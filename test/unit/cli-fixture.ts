@@ -25,6 +25,10 @@ export interface InProcessOptions {
   stdin?: string;
   env?: NodeJS.ProcessEnv;
   stderrIsTTY?: boolean;
+  /** Replaces the string stdin, e.g. a fake terminal for prompts. */
+  stdinStream?: Readable;
+  /** Sees stderr as it is written (prompts). */
+  onStderr?: (textSoFar: string) => void;
 }
 
 function collector(): { stream: PassThrough; text: () => string } {
@@ -37,10 +41,13 @@ function collector(): { stream: PassThrough; text: () => string } {
 export async function runCli(argv: string[], options: InProcessOptions): Promise<Captured> {
   const out = collector();
   const err = collector();
+  // Like process.stderr, which a prompt library may end() when it finishes a prompt without it closing.
+  if (options.stdinStream) err.stream.end = (() => err.stream) as typeof err.stream.end;
+  if (options.onStderr) err.stream.on('data', () => options.onStderr?.(err.text()));
   const io: CliIO = {
     stdout: out.stream,
     stderr: err.stream,
-    stdin: Readable.from([Buffer.from(options.stdin ?? '')]),
+    stdin: options.stdinStream ?? Readable.from([Buffer.from(options.stdin ?? '')]),
     isTTY: false,
     stderrIsTTY: options.stderrIsTTY ?? false,
     env: options.env ?? {},

@@ -41,6 +41,7 @@ export function register(program: Command, deps: CliDeps): void {
 
 export async function runRun(options: RunOptions, deps: CliDeps): Promise<void> {
   const queueRequest = parseQueueFlags(options, deps.clock.now());
+  if (options.payload === '-' && (deps.stdin as { isTTY?: boolean }).isTTY) deps.stderr.write('reading the payload (JSON) from the terminal; end it with Ctrl-D\n');
   const payload = await readPayload({ spec: options.payload, cwd: deps.cwd, stdin: deps.stdin });
   const call = { global: options.global, integration: options.integration, operation: options.operation, payload, tenant: options.tenant, idempotencyKey: options.idempotencyKey };
   if (options.queue) {
