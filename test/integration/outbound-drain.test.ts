@@ -34,6 +34,30 @@ describe('outbound deliveries worked by queue drain', () => {
   });
 });
 
+describe('integrations queue drain', () => {
+  it('sends due deliveries after the jobs and reports them, in text and under --json', async () => {
+    const cwd = projectWithConfig({ store: { path: 'store.db' }, integrations: {} });
+    const clock = new ManualClock(Date.now());
+    const receiver = await startReceiver({ clock });
+    cleanup.push(() => receiver.close());
+    const store = SqliteStore.open(join(cwd, 'store.db'));
+    cleanup.push(() => store.close());
+    await subscribe(store, { url: receiver.url, events: '*', secret: SUB_SECRET, now: clock.now() });
+    await storeEvents(store, 'mpesa', [paymentSucceeded(), paymentSucceeded({ type: 'sms.delivered' })], clock.now());
+
+    const text = await runCli(['queue', 'drain'], { cwd, clock });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/webhook deliveries: 2 sent: 2 delivered, 0 rescheduled, 0 failed/);
+    expect(receiver.received.map((r) => r.verifyError)).toEqual([null, null]);
+
+    await storeEvents(store, 'mpesa', [paymentSucceeded()], clock.now());
+    receiver.answer({ kind: 'status', status: 503 });
+    const json = await runCli(['--json', 'queue', 'drain'], { cwd, clock });
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ claimed: 0, deliveries: { fannedOut: 1, claimed: 1, retried: 1, succeeded: 0 } });
+  });
+});
+
 describe('webhooks replay fans replayed events out to subscriptions', () => {
   it('creates deliveries for the events a replay produces, once however often it is replayed', async () => {
     const secret = `whsec_${Buffer.alloc(32, 3).toString('base64')}`;

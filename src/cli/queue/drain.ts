@@ -1,5 +1,7 @@
 import { jsonLineLogger } from '../../core/logger.js';
 import { drain, type DrainSummary } from '../../queue/drain.js';
+import { mapSqliteError } from '../../store/errors.js';
+import { drainDeliveries, type DeliveryDrainSummary } from '../../webhooks/outbound/drain.js';
 import { progressLine } from '../../queue/progress.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
 import { EXIT } from '../exit-codes.js';
@@ -43,11 +45,26 @@ export async function runDrain(options: DrainCommandOptions, deps: CliDeps): Pro
   );
   live?.clear();
   const { failure, ...shown } = summary;
-  if (options.global.json) printJson(deps.stdout, shown);
-  else deps.stdout.write(`${summaryLine(summary, palette(options.global, deps))}\n`);
+  // Outbound webhook deliveries are worked here too, after the jobs, under leases like theirs.
+  const stopped = failure !== undefined || summary.stoppedBy === 'signal' || summary.stoppedBy === 'max-time';
+  const deliveries = stopped
+    ? undefined
+    : await drainDeliveries({ store: session.store, config: session.config, clock: deps.clock, log }, { limit: options.limit, signal: deps.signal }).catch((error: unknown) => {
+        throw mapSqliteError(error, session.store.location);
+      });
+  if (options.global.json) printJson(deps.stdout, deliveries ? { ...shown, deliveries } : shown);
+  else {
+    deps.stdout.write(`${summaryLine(summary, palette(options.global, deps))}\n`);
+    if (deliveries && (deliveries.claimed || deliveries.fannedOut)) deps.stdout.write(`${deliveryLine(deliveries)}\n`);
+  }
   if (failure) throw failure;
   if (summary.dead > 0) deps.setExitCode(EXIT.FAILED);
   return summary;
+}
+
+function deliveryLine(d: DeliveryDrainSummary): string {
+  const hint = d.failed ? ' (see `integrations webhooks deliveries --status failed`)' : '';
+  return `webhook deliveries: ${d.claimed} sent: ${d.succeeded} delivered, ${d.retried} rescheduled, ${d.failed} failed${hint}`;
 }
 
 function summaryLine(s: DrainSummary, style: ReturnType<typeof palette>): string {
