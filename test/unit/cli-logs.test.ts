@@ -134,6 +134,13 @@ describe('logs export', () => {
     expect(records[1]).toContain('"{""amount"":1,""note"":""comma, \\""quoted\\""\\nnewline""}"');
   });
 
+  it('with --json and --out, stdout carries only a JSON summary', async () => {
+    const res = await runCli(['logs', 'export', '--integration', 'payments', '--until', '6000s', '--out', 'early.jsonl', '--json'], { cwd, clock: new ManualClock(NOW) });
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout)).toEqual({ exported: 200, format: 'jsonl', out: join(cwd, 'early.jsonl') });
+    expect(readFileSync(join(cwd, 'early.jsonl'), 'utf8').trim().split('\n')).toHaveLength(200);
+  });
+
   it('refuses an empty or inverted window as a usage error', async () => {
     const res = await runCli(['logs', 'export', '--since', '1h', '--until', '2h'], { cwd, clock: new ManualClock(NOW) });
     expect(res.code).toBe(2);

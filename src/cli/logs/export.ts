@@ -5,6 +5,7 @@ import type { Writable } from 'node:stream';
 import { UsageError } from '../../core/usage-error.js';
 import type { LogFilter } from '../../store/types.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
+import { printJson } from '../render/json.js';
 import { parseTimeBound } from '../time-bound.js';
 import { CSV_COLUMNS, rowCsv, rowJson } from './row-format.js';
 
@@ -68,7 +69,8 @@ export async function runExport(options: ExportOptions, deps: CliDeps): Promise<
     throw err;
   }
   progress?.done(written, true);
-  if (target && !options.global.json && !deps.stderrIsTTY) deps.stderr.write(`exported ${written} rows to ${options.out}\n`);
+  if (target && options.global.json) printJson(deps.stdout, { exported: written, format: options.format, out: target });
+  else if (target && !deps.stderrIsTTY) deps.stderr.write(`exported ${written} rows to ${options.out}\n`);
   return written;
 }
 
