@@ -108,9 +108,28 @@ describe('outbound delivery in the daemon', () => {
     await fanOut(store, [{ id: 1, webhookId: null, seq: 0, integration: 'mpesa', createdAt: clock.now(), ...paymentSucceeded() }], { now: clock.now(), firstDelayMs: 2_000 });
     expect((await store.outbound.list({ subscriptionId: sub.subscription.id }))[0].status).toBe('pending');
     // An event wakes the loop; nothing is due yet, so it sleeps until the delivery is.
-    await outbound.onEvent({ id: 2, webhookId: null, seq: 0, integration: 'mpesa', createdAt: clock.now(), ...paymentSucceeded({ type: 'other' }) });
+    outbound.onEvent({ id: 2, webhookId: null, seq: 0, integration: 'mpesa', createdAt: clock.now(), ...paymentSucceeded({ type: 'other' }) });
     await settled(2);
     expect(clock.sleeps[1]).toBe(2_000);
     await outbound.close();
+  });
+
+  it('fans events announced together out in one transaction', async () => {
+    const clock = new StillClock();
+    const real = SqliteStore.open(`${tempDir()}/store.db`);
+    cleanup.push(() => real.close());
+    await subscribe(real, { url: 'http://127.0.0.1:9/never', events: 'payment.*', now: clock.now() });
+    const batches: number[] = [];
+    const outboundRepo = Object.create(real.outbound) as typeof real.outbound;
+    outboundRepo.enqueue = (input) => {
+      if (input.deliveries.length) batches.push(input.deliveries.length);
+      return real.outbound.enqueue(input);
+    };
+    // Sends nothing: the first attempt is due a minute after fan-out.
+    const outbound = startOutboundService({ store: { outbound: outboundRepo, events: real.events }, clock, scheduleMs: [60_000] });
+    for (let id = 1; id <= 5; id++) outbound.onEvent({ id, webhookId: null, seq: 0, integration: 'mpesa', createdAt: clock.now(), ...paymentSucceeded() });
+    await outbound.close();
+    expect(batches).toEqual([5]);
+    expect(await real.outbound.list({ status: 'pending' })).toHaveLength(5);
   });
 });

@@ -16,8 +16,13 @@ export interface OutboundServiceOptions extends Omit<DeliveryWorkerOptions, 'sto
 
 export interface OutboundService {
   readonly worker: DeliveryWorker;
-  /** The dispatcher's onEvent listener: fans the event out and wakes the loop. */
-  onEvent(event: StoredEvent): Promise<void>;
+  /**
+   * The dispatcher's onEvent listener. Events announced together are fanned
+   * out in one transaction (one fsync, not one per event), then the loop is
+   * woken. It returns at once: should the process die first, the catch-up
+   * from the fan-out cursor delivers them at the next start.
+   */
+  onEvent(event: StoredEvent): void;
   /** Stops claiming, lets attempts in flight finish, and resolves when the loop has ended. */
   close(): Promise<void>;
 }
@@ -37,11 +42,28 @@ export function startOutboundService(options: OutboundServiceOptions): OutboundS
   const stopping = new AbortController();
   let wake = new AbortController();
   let pending = false;
+  let batch: StoredEvent[] = [];
+  let flushing: Promise<void> | undefined;
 
   const poke = () => {
     pending = true;
     wake.abort();
   };
+
+  async function flush(): Promise<void> {
+    while (batch.length) {
+      const events = batch;
+      batch = [];
+      try {
+        await fanOut(store, events, { now: clock.now(), firstDelayMs: scheduleMs[0] });
+      } catch (error) {
+        // Left to the catch-up: the cursor has not moved past these events.
+        log.error('could not fan events out; the catch-up will', { count: events.length, error: (error as Error)?.message ?? String(error) });
+      }
+    }
+    flushing = undefined;
+    poke();
+  }
 
   async function loop(): Promise<void> {
     while (!stopping.signal.aborted) {
@@ -62,9 +84,10 @@ export function startOutboundService(options: OutboundServiceOptions): OutboundS
         // The store is busy or closing: look again after the poll interval.
       }
       wake = new AbortController();
-      if (pending) continue;
+      // Nothing can interleave from here to the sleep: a poke or close that came first is seen.
+      if (pending || stopping.signal.aborted) continue;
       try {
-        await clock.sleep(sleepMs, AbortSignal.any([wake.signal, stopping.signal]));
+        await clock.sleep(sleepMs, wake.signal);
       } catch {
         // Woken early: an event arrived or we are stopping.
       }
@@ -75,12 +98,14 @@ export function startOutboundService(options: OutboundServiceOptions): OutboundS
 
   return {
     worker,
-    async onEvent(event) {
-      await fanOut(store, [event], { now: clock.now(), firstDelayMs: scheduleMs[0] });
-      poke();
+    onEvent(event) {
+      batch.push(event);
+      flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(flush);
     },
     async close() {
+      await flushing;
       stopping.abort();
+      wake.abort();
       await running;
     },
   };
