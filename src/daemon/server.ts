@@ -1,6 +1,7 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from '../core/adapter.js';
+import { IntegrationError } from '../core/errors.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { silentLogger } from '../core/logger.js';
 import type { AdapterRegistry } from '../core/registry.js';
@@ -275,16 +276,26 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   });
 
   const host = options.host ?? settings.host;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? settings.port, host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? settings.port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    await writer?.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      throw new IntegrationError('CONFIG_INVALID', `cannot listen on ${host}:${options.port ?? settings.port}: ${code === 'EADDRINUSE' ? 'address already in use (another daemon running?)' : (error as Error).message}`);
+    }
+    throw error;
+  }
   server.on('error', (error) => log.error('server error', { error: error.message }));
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  for (const skipped of endpoints.skipped) log.warn('integration not receiving webhooks', { integration: skipped.name, reason: skipped.reason });
   log.info('daemon listening', { url, host, port, integrations: endpoints.names(), maxBodyBytes });
 
   const recovery = dispatcher.recover().catch((error: unknown) => {

@@ -217,6 +217,47 @@ describe('daemon: refusals', () => {
   });
 });
 
+describe('daemon: configuration', () => {
+  it('leaves out an integration with no webhook secrets (404) instead of refusing to start', async () => {
+    const { daemon } = await start({
+      integrations: {
+        pay: { adapter: 'fixture-pay', webhook: { scheme: 'github', secrets: [GITHUB_SECRET] } },
+        quiet: { adapter: 'fixture-pay', webhook: { scheme: 'github', secrets: [] } },
+      },
+    });
+    expect((await post(daemon, '/webhooks/quiet', '{}')).status).toBe(404);
+    const body = JSON.stringify({ kind: 'paid', ref: 'Q1' });
+    expect((await post(daemon, '/webhooks/pay', body, githubSigned(body))).status).toBe(200);
+  });
+
+  it('refuses to start on webhook settings no request could pass, naming the integration', async () => {
+    const dir = tempDir();
+    const registry = testRegistry();
+    const config = await testConfig(dir, registry, { bad: { adapter: 'webhook', webhook: { scheme: 'no-such-scheme', secrets: ['x'] } } });
+    const store = openTempStore(dir);
+    try {
+      await expect(startDaemon({ config, registry, store, clock })).rejects.toMatchObject({ category: 'CONFIG_INVALID', message: expect.stringContaining('integration "bad"') });
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('daemon: port in use', () => {
+  it('says the address is taken instead of crashing', async () => {
+    const { daemon } = await start();
+    const dir = tempDir();
+    const registry = testRegistry();
+    const config = await testConfig(dir, registry, {});
+    const store = openTempStore(dir);
+    try {
+      await expect(startDaemon({ config, registry, store, clock, port: daemon.port })).rejects.toMatchObject({ category: 'CONFIG_INVALID', message: expect.stringContaining('already in use') });
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('daemon: handshake, health, metrics', () => {
   it("answers Meta's subscription handshake with the challenge only for the configured verify token", async () => {
     const { daemon, store } = await start();

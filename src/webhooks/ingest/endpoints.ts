@@ -3,6 +3,7 @@ import type { AdapterRegistry } from '../../core/registry.js';
 import { IntegrationError } from '../../core/errors.js';
 import { secretPaths } from '../../core/fields.js';
 import type { LoadedConfig, ResolvedIntegration, WebhookSettings } from '../../config/types.js';
+import { getScheme } from '../verify/schemes.js';
 import { createVerifier } from '../verify/verify.js';
 import type { RequestVerifier } from '../verify/types.js';
 import { DEFAULT_TOLERANCE_SECONDS } from '../verify/types.js';
@@ -75,13 +76,24 @@ export interface LoadOptions {
   verify?: boolean;
 }
 
+/** An integration whose adapter can receive webhooks but that is not set up to (no secrets configured). */
+export interface SkippedEndpoint {
+  name: string;
+  reason: string;
+}
+
 /** The integrations that receive webhooks, by name. */
 export class WebhookEndpoints {
-  private constructor(private readonly byName: ReadonlyMap<string, WebhookEndpoint>) {}
+  private constructor(
+    private readonly byName: ReadonlyMap<string, WebhookEndpoint>,
+    /** Left out of the daemon's routes (answered 404), for its start-up log. */
+    readonly skipped: SkippedEndpoint[] = [],
+  ) {}
 
   static async load(config: LoadedConfig, registry: AdapterRegistry, options: LoadOptions = {}): Promise<WebhookEndpoints> {
     const endpoints = new Map<string, WebhookEndpoint>();
     const problems: string[] = [];
+    const skipped: SkippedEndpoint[] = [];
     for (const integration of Object.values(config.integrations)) {
       const adapter = await registry.get(integration.adapter);
       if (!adapter?.webhook) {
@@ -102,6 +114,13 @@ export class WebhookEndpoints {
       };
       endpoint.masker = new Masker(secretValues(endpoint));
       if (options.verify) {
+        // An M-Pesa integration used only for payments has the adapter's webhook
+        // section but no secrets: it simply does not receive webhooks, and must
+        // not keep the daemon from serving the others.
+        if (getScheme(settings.scheme)?.needsSecret && settings.secrets.length === 0) {
+          skipped.push({ name: integration.name, reason: `no webhook.secrets configured for scheme "${settings.scheme}"` });
+          continue;
+        }
         try {
           endpoint.verify = createVerifier(settings);
         } catch (err) {
@@ -114,7 +133,7 @@ export class WebhookEndpoints {
     if (options.verify && problems.length) {
       throw new IntegrationError('CONFIG_INVALID', `webhook configuration is invalid:\n  ${problems.join('\n  ')}`, { issues: problems });
     }
-    return new WebhookEndpoints(endpoints);
+    return new WebhookEndpoints(endpoints, skipped);
   }
 
   get(name: string): WebhookEndpoint | undefined {
