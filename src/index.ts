@@ -12,6 +12,7 @@ export type { ErrorCategory, ProviderDetail } from './core/errors.js';
 export { SimulatorServer, postCallback } from './core/simulator.js';
 export { httpError, parseRetryAfter, categoryForStatus } from './http/status-errors.js';
 export { createExecutor } from './core/executor.js';
+export { notify, type NotifyEngine, type NotifyRequest, type NotifyResult, type NotifyAttempt } from './core/notify.js';
 export { AdapterRegistry } from './core/registry.js';
 export { loadConfig } from './config/load.js';
 export { openStore } from './store/open-store.js';

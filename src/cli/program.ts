@@ -15,6 +15,8 @@ import { register as registerHealth } from './commands/health.js';
 import { register as registerLogs } from './commands/logs.js';
 import { register as registerDaemon } from './commands/daemon.js';
 import { register as registerWebhooks } from './commands/webhooks.js';
+import { register as registerSimulate } from './commands/simulate.js';
+import { register as registerNotify } from './commands/notify.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -80,6 +82,8 @@ export function buildProgram(deps: CliDeps): Command {
   // commander and chalk.
   registerDaemon(program, deps);
   registerWebhooks(program, deps);
+  registerSimulate(program, deps);
+  registerNotify(program, deps);
 
   inheritSettings(program);
   return program;
