@@ -71,8 +71,8 @@ export async function runNotify(options: NotifyCommandOptions, deps: CliDeps): P
     tenant: options.tenant,
     idempotencyKey: options.idempotencyKey,
     signal: deps.signal,
-    // Progress on stderr as it happens; stdout keeps the verdict (or the JSON).
-    onAttempt: (attempt) => deps.stderr.write(attemptLine(attempt, style)),
+    // Progress on stderr as it happens; stdout keeps the verdict. Under --json stderr is kept for the JSON error alone.
+    onAttempt: options.global.json ? undefined : (attempt) => deps.stderr.write(attemptLine(attempt, style)),
   });
   if (options.global.json) printJson(deps.stdout, { delivered: result.delivered, channel: result.channel ?? null, attempts: result.attempts });
   else if (result.delivered) deps.stdout.write(`delivered via ${result.channel}\n`);
