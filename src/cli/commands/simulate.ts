@@ -81,7 +81,12 @@ async function simulatedAdapter(name: string, deps: CliDeps): Promise<AdapterDef
   const definition = names.includes(name) ? await registry.get(name) : undefined;
   if (!definition) throw new UsageError(`unknown adapter "${name}"; adapters: ${names.join(', ')}`);
   if (!definition.simulator) {
-    const withSimulator = (await registry.list()).filter((d) => d.simulator).map((d) => d.name);
+    const withSimulator: string[] = [];
+    for (const other of names) {
+      // Only a hint: an adapter whose module fails to load has no usable simulator either, and must not hide this message.
+      const loaded = await registry.get(other).catch(() => undefined);
+      if (loaded?.simulator) withSimulator.push(other);
+    }
     throw new UsageError(`adapter "${name}" has no simulator; adapters with one: ${withSimulator.length ? withSimulator.join(', ') : '(none)'}`);
   }
   return definition as AdapterDefinition & { simulator: NonNullable<AdapterDefinition['simulator']> };
