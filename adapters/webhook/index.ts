@@ -18,6 +18,10 @@ const config = z.object({
   eventTypeHeader: header('header holding the event type (e.g. "x-github-event"); wins over eventTypePath'),
   eventTypePath: z.string().min(1).default('type').describe('dotted JSON path of the event type'),
   defaultEventType: z.string().min(1).default('received').describe('type when the delivery names none'),
+  requireEventType: z
+    .boolean()
+    .default(false)
+    .describe('a delivery naming no type fails processing (kept, replayable once the path is fixed) instead of taking defaultEventType'),
   externalIdPath: path('dotted JSON path of the id of the thing the event is about'),
   occurredAtPath: path('dotted JSON path of the time the event happened (ISO-8601 or epoch seconds/milliseconds)'),
 });
@@ -30,6 +34,9 @@ const MAX_TYPE = 100;
 function eventTypeOf(req: InboundWebhook, payload: Payload, cfg: GenericWebhookConfig): string {
   const raw = (cfg.eventTypeHeader ? req.headers[cfg.eventTypeHeader] : undefined) ?? scalarText(valueAtPath(payload, cfg.eventTypePath));
   const type = raw?.trim().slice(0, MAX_TYPE);
+  if (!type && cfg.requireEventType) {
+    throw new Error(`no event type at ${cfg.eventTypeHeader ? `header ${cfg.eventTypeHeader} or ` : ''}JSON path "${cfg.eventTypePath}"`);
+  }
   return type || cfg.defaultEventType;
 }
 
