@@ -58,14 +58,14 @@ export class SimulatorServer {
   private server?: Server;
   url = '';
 
-  /** Adds a route; `:name` segments become params. */
+  /** Adds a route; `:name` segments become params, and a final `:name*` takes the rest of the path, slashes included (S3 keys). */
   route(method: string, path: string, handler: SimHandler): this {
     const keys: string[] = [];
     const pattern = new RegExp(
       '^' +
-        path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, (_, k: string) => {
+        path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)(\*?)/g, (_, k: string, rest: string) => {
           keys.push(k);
-          return '([^/]+)';
+          return rest ? '(.+)' : '([^/]+)';
         }) +
         '$',
     );
