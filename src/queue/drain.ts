@@ -346,7 +346,8 @@ export async function drain(deps: DrainDeps, options: DrainOptions = {}): Promis
         continue;
       }
       const mayClaim = options.limit === undefined || claimed < options.limit;
-      if (mayClaim && buffer.length <= concurrency / 2 && (!dry || finishedSinceDry)) {
+      // Claim in batches of at least `concurrency` once the jobs fetched ahead are used up: one transaction per batch.
+      if (mayClaim && held.size <= concurrency * (PREFETCH - 1) && buffer.length === 0 && (!dry || finishedSinceDry)) {
         try {
           await claimMore();
         } catch (err) {

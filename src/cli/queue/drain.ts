@@ -3,6 +3,7 @@ import { drain, type DrainSummary } from '../../queue/drain.js';
 import { mapSqliteError } from '../../store/errors.js';
 import { drainDeliveries, type DeliveryDrainSummary } from '../../webhooks/outbound/drain.js';
 import { progressLine } from '../../queue/progress.js';
+import type { Store } from '../../store/types.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
 import { EXIT } from '../exit-codes.js';
 import { palette } from '../render/color.js';
@@ -31,7 +32,7 @@ export async function runDrain(options: DrainCommandOptions, deps: CliDeps): Pro
   const log = options.global.verbose ? jsonLineLogger((line) => deps.stderr.write(line), { level: 'debug', now: () => deps.clock.now() }) : undefined;
   const live = !options.global.json && deps.stderrIsTTY ? progressLine(deps.stderr) : undefined;
   const summary = await drain(
-    { config: session.config, registry: session.registry, store: session.store, clock: deps.clock, log },
+    { config: session.config, registry: session.registry, store: await groupCommitted(session.store), clock: deps.clock, log },
     {
       limit: options.limit,
       maxTimeMs: options.maxTimeMs,
@@ -60,6 +61,13 @@ export async function runDrain(options: DrainCommandOptions, deps: CliDeps): Pro
   if (failure) throw failure;
   if (summary.dead > 0) deps.setExitCode(EXIT.FAILED);
   return summary;
+}
+
+/** On SQLite, concurrent jobs' writes share commits (one fsync for many); each write still waits for its own commit. */
+async function groupCommitted(store: Store): Promise<Store> {
+  if (store.backend !== 'sqlite') return store;
+  const [{ SqliteStore }, { groupCommit }] = await Promise.all([import('../../store/sqlite/store.js'), import('../../store/sqlite/group-commit.js')]);
+  return store instanceof SqliteStore ? groupCommit(store) : store;
 }
 
 function deliveryLine(d: DeliveryDrainSummary): string {

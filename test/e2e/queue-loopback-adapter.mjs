@@ -1,0 +1,34 @@
+// A third-party-style adapter for the queue's process tests: `charge` POSTs
+// to a loopback fake provider with the job's idempotency key, the way a
+// provider that honours keys (Stripe, Paystack) is called. Loaded through the
+// config's `adapters` list, like any adapter package.
+import { z } from 'zod';
+
+function providerError(category, message, extra = {}) {
+  const err = new Error(message);
+  err.name = 'IntegrationError';
+  err.category = category;
+  Object.assign(err, extra);
+  return err;
+}
+
+export default {
+  name: 'loopback-pay',
+  kind: 'generic',
+  description: 'Loopback fake payment provider for queue process tests',
+  config: z.object({ baseUrl: z.string() }),
+  operations: {
+    charge: {
+      description: 'Charge through the loopback provider (keyed)',
+      retry: 'keyed',
+      input: z.object({ reference: z.string(), amount: z.number() }),
+      output: z.object({ id: z.string(), status: z.string() }),
+      async run(ctx, input) {
+        const res = await ctx.http.request({ method: 'POST', path: '/charges', headers: { 'idempotency-key': ctx.idempotencyKey }, json: input, signal: ctx.signal });
+        if (res.status >= 500) throw providerError('SERVER_ERROR', `provider answered ${res.status}`, { provider: { status: res.status } });
+        if (res.status !== 200) throw providerError('INVALID_REQUEST', `provider answered ${res.status}`, { provider: { status: res.status } });
+        return res.json();
+      },
+    },
+  },
+};

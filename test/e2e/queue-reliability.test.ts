@@ -1,0 +1,169 @@
+/**
+ * The queue's promises under real processes and a real SQLite file: the
+ * built CLI's `queue drain`, killed with SIGKILL mid-run or racing another
+ * drain, against a loopback provider that honours idempotency keys.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { deriveIdempotencyKey } from '../../src/core/executor.js';
+import { SqliteStore } from '../../src/store/sqlite/store.js';
+import { assertBuilt, BIN, tempProject, writeJsonConfig } from './cli-harness.js';
+import { startFakeProvider, type FakeProvider } from './queue-fake-provider.js';
+
+const ADAPTER = fileURLToPath(new URL('./queue-loopback-adapter.mjs', import.meta.url));
+
+let dir: string;
+let provider: FakeProvider;
+
+beforeAll(() => assertBuilt());
+afterEach(async () => {
+  await provider?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function project(): { config: string; db: string } {
+  dir = tempProject('integrations-queue-proc-');
+  const db = join(dir, 'store.db');
+  const config = writeJsonConfig(dir, {
+    adapters: [ADAPTER],
+    store: { path: db },
+    integrations: { pay: { adapter: 'loopback-pay', config: { baseUrl: provider.url }, timeoutMs: 30_000, retry: { maxAttempts: 1 } } },
+  });
+  return { config, db };
+}
+
+/** Enqueues straight into the store, each job with the key `run --queue` would derive. */
+async function seed(db: string, count: number): Promise<Map<number, string>> {
+  const store = SqliteStore.open(db);
+  const keys = new Map<number, string>();
+  const now = Date.now();
+  try {
+    for (let i = 0; i < count; i++) {
+      const payload = { reference: `order-${i}`, amount: 100 + i };
+      const idempotencyKey = deriveIdempotencyKey('pay', 'charge', payload);
+      const { job } = await store.queue.enqueue({
+        integration: 'pay', operation: 'charge', payload: JSON.stringify(payload), tenant: null, idempotencyKey,
+        correlationId: null, origin: 'enqueue', priority: 0, runAt: now, maxAttempts: 5, now,
+      });
+      keys.set(job.id, idempotencyKey);
+    }
+  } finally {
+    await store.close();
+  }
+  return keys;
+}
+
+interface Drain {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+}
+
+function startDrain(config: string): Drain {
+  const child = spawn(process.execPath, [BIN, '--config', config, 'queue', 'drain', '--concurrency', '8', '--json'], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', HOME: dir, LANG: 'C.UTF-8' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+async function finalState(db: string) {
+  const store = SqliteStore.open(db);
+  try {
+    const jobs = await store.queue.list({ limit: 10_000 });
+    const abandoned = new Set<number>();
+    const attempts = new Map<number, number>();
+    const owners = new Map<number, Set<string>>();
+    for (const job of jobs) {
+      const history = await store.queue.attempts(job.id);
+      attempts.set(job.id, history.length);
+      owners.set(job.id, new Set(history.map((a) => a.owner)));
+      if (history.some((a) => a.outcome === 'abandoned')) abandoned.add(job.id);
+    }
+    return { jobs, abandoned, attempts, owners };
+  } finally {
+    await store.close();
+  }
+}
+
+describe('queue drain as real processes', () => {
+  it('kill -9 mid-run loses nothing: the next drain finishes every job, re-sending only what was in flight, with its original key', async () => {
+    provider = await startFakeProvider(1);
+    const { config, db } = project();
+    const keys = await seed(db, 500);
+
+    const first = startDrain(config);
+    await until(() => provider.total() >= 120, 'the first drain to be under way');
+    first.child.kill('SIGKILL');
+    const killed = await first.done;
+    expect(killed.signal).toBe('SIGKILL');
+    const sentBeforeKill = provider.total();
+    expect(sentBeforeKill).toBeLessThan(500);
+
+    const second = startDrain(config);
+    const result = await second.done;
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout) as { claimed: number; succeeded: number; dead: number };
+    expect(summary.dead).toBe(0);
+
+    const { jobs, abandoned } = await finalState(db);
+    expect(jobs).toHaveLength(500);
+    expect(jobs.every((j) => j.status === 'succeeded')).toBe(true);
+    // Every job's effect happened exactly once, under the key it was enqueued with.
+    expect(provider.effects.size).toBe(500);
+    expect([...provider.effects.values()].every((n) => n === 1)).toBe(true);
+    expect(new Set(provider.effects.keys())).toEqual(new Set(keys.values()));
+    // Only jobs the killed drain held (in flight or fetched ahead) were taken again; only those could be sent twice.
+    const sentTwice = [...provider.requests].filter(([, n]) => n > 1).map(([key]) => key);
+    const heldAtKill = new Set([...abandoned].map((id) => keys.get(id)));
+    for (const key of sentTwice) expect(heldAtKill.has(key)).toBe(true);
+    expect(abandoned.size).toBeGreaterThan(0);
+    expect(abandoned.size).toBeLessThanOrEqual(16);
+  });
+
+  it('two drains started together over 1,000 jobs never run a job twice', async () => {
+    provider = await startFakeProvider(1);
+    const { config, db } = project();
+    const keys = await seed(db, 1_000);
+
+    const [a, b] = [startDrain(config), startDrain(config)];
+    const [ra, rb] = await Promise.all([a.done, b.done]);
+    expect(ra.code, ra.stderr).toBe(0);
+    expect(rb.code, rb.stderr).toBe(0);
+    const claimed = [ra, rb].map((r) => (JSON.parse(r.stdout) as { claimed: number }).claimed);
+    // Both did real work: the race was real.
+    expect(Math.min(...claimed)).toBeGreaterThan(0);
+
+    const { jobs, attempts, owners } = await finalState(db);
+    expect(jobs.every((j) => j.status === 'succeeded')).toBe(true);
+    // No job was ever held by both drains, and every attempt is one request.
+    expect([...owners.values()].every((o) => o.size === 1)).toBe(true);
+    const totalAttempts = [...attempts.values()].reduce((a, b) => a + b, 0);
+    expect(claimed[0] + claimed[1]).toBe(totalAttempts);
+    expect(provider.total()).toBe(totalAttempts);
+    // On an idle machine that is one attempt each; a loaded one may time a call out and retry it with the same key.
+    expect(totalAttempts).toBeLessThan(1_010);
+    expect(provider.effects.size).toBe(1_000);
+    expect([...provider.effects.values()].every((n) => n === 1)).toBe(true);
+    expect(new Set(provider.requests.keys())).toEqual(new Set(keys.values()));
+  });
+});
