@@ -11,7 +11,7 @@ import { segmentCount } from '../../adapters/twilio/simulator-messages.js';
 import { harness, inbound, receiver, type Harness } from './payment-adapter-harness.js';
 
 const MESSAGES = /\/Messages\.json$/;
-const sms = { to: '+254 711 222 333', body: 'Your code is 481516', reference: 'otp-1' };
+const sms = { to: '+254 711 222 333', message: 'Your code is 481516', reference: 'otp-1' };
 
 async function failure(p: Promise<unknown>): Promise<IntegrationError> {
   try {
@@ -80,7 +80,7 @@ describe('twilio adapter against its simulator', () => {
       const [create] = sim.received(MESSAGES);
       expect(create.path).toBe(`/2010-04-01/Accounts/${sim.credentials.accountSid}/Messages.json`);
       expect(create.headers['content-type']).toBe('application/x-www-form-urlencoded');
-      expect(create.parsed).toEqual({ To: '+254711222333', From: sim.credentials.from, Body: sms.body, StatusCallback: hooks.url });
+      expect(create.parsed).toEqual({ To: '+254711222333', From: sim.credentials.from, Body: sms.message, StatusCallback: hooks.url });
       const basic = Buffer.from(`${sim.credentials.accountSid}:${sim.credentials.authToken}`).toString('base64');
       expect(create.headers.authorization).toBe(`Basic ${basic}`);
     });
@@ -139,7 +139,7 @@ describe('twilio adapter against its simulator', () => {
 
     it('reads the balance, which sending lowers', async () => {
       expect(await h.run('balance', {})).toEqual({ balance: 20, currency: 'USD' });
-      await h.run('send', { ...sms, body: 'x'.repeat(200) });
+      await h.run('send', { ...sms, message: 'x'.repeat(200) });
       await sim.idle();
       const after = await h.run('balance', {});
       expect(after.balance).toBeCloseTo(20 - 2 * 0.0079, 6);
@@ -235,7 +235,7 @@ describe('twilio adapter against its simulator', () => {
     });
 
     it('does not take another message to the same number with a different body for it', async () => {
-      await h.run('send', { ...sms, body: 'another message', reference: 'other' });
+      await h.run('send', { ...sms, message: 'another message', reference: 'other' });
       await h.close();
       h = harness(twilio, sim.config, { clock, timeoutMs: 250 });
       sim.failNext({ kind: 'stall' }, 1, MESSAGES);

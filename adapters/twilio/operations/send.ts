@@ -10,14 +10,15 @@ import { toOutput, messageOutput, type TwilioMessage } from '../message.js';
 export const sendInput = z
   .object({
     to: e164,
-    body: z.string().min(1).max(1600, 'Twilio refuses bodies over 1600 characters').optional(),
+    // `message`, as every sms adapter names it (src/core/notify-payloads.ts); Twilio's wire name is Body.
+    message: z.string().min(1).max(1600, 'Twilio refuses message bodies over 1600 characters').optional(),
     mediaUrls: z.array(z.url({ protocol: /^https?$/ })).max(10).optional().describe('MMS media, at most 10'),
     from: sender.optional().describe('Overrides the configured sender'),
     messagingServiceSid: z.string().regex(/^MG[0-9a-fA-F]{32}$/).optional(),
     statusCallbackUrl: z.url({ protocol: /^https?$/ }).optional().describe('Overrides the configured status callback URL'),
     reference: z.string().trim().min(1).max(128).optional().describe('Your id for this message, for query when the SID is unknown; defaults to the idempotency key'),
   })
-  .refine((v) => v.body || v.mediaUrls?.length, { message: 'give body or mediaUrls', path: ['body'] });
+  .refine((v) => v.message || v.mediaUrls?.length, { message: 'give message or mediaUrls', path: ['message'] });
 
 /** Creates a Message (POST /Accounts/{sid}/Messages.json). */
 export const send = defineOperation({
@@ -37,13 +38,13 @@ export const send = defineOperation({
       });
     }
     const reference = input.reference ?? ctx.idempotencyKey;
-    const record = { reference, to: input.to, from, messagingServiceSid, bodySha256: bodyHash(input.body), sentAt: ctx.clock.now() };
+    const record = { reference, to: input.to, from, messagingServiceSid, bodySha256: bodyHash(input.message), sentAt: ctx.clock.now() };
     await saveSend(ctx, record);
     const form = new URLSearchParams();
     form.set('To', input.to);
     if (from) form.set('From', from);
     if (messagingServiceSid) form.set('MessagingServiceSid', messagingServiceSid);
-    if (input.body) form.set('Body', input.body);
+    if (input.message) form.set('Body', input.message);
     for (const url of input.mediaUrls ?? []) form.append('MediaUrl', url);
     const callback = input.statusCallbackUrl ?? config.statusCallbackUrl;
     if (callback) form.set('StatusCallback', callback);
