@@ -72,9 +72,14 @@ export class ThreadedWebhookWriter implements Pick<WebhookRepo, 'commit' | 'sett
     return this.call({ op: 'commit', batch }) as Promise<IngestOutcome[]>;
   }
 
-  settle(results: ProcessingResult[]): Promise<StoredEvent[][]> {
-    if (results.length === 0) return Promise.resolve([]);
-    return this.call({ op: 'settle', results }) as Promise<StoredEvent[][]>;
+  async settle(results: ProcessingResult[]): Promise<StoredEvent[][]> {
+    if (results.length === 0) return [];
+    const stored = (await this.call({ op: 'settle', results })) as { id: number; createdAt: number; integration: string }[][];
+    return stored.map((events, i) => {
+      const result = results[i];
+      if (!result.ok) return [];
+      return events.map((e, seq) => ({ ...result.events[seq], id: e.id, webhookId: result.id, seq, integration: e.integration, createdAt: e.createdAt }));
+    });
   }
 
   /** Closes the writer's connection and ends the thread; pending writes finish first (messages are in order). */

@@ -31,9 +31,12 @@ port.on('message', (message: WriterRequest) => {
           reply = { seq: message.seq, ok: true, value: await store.webhooks.commit({ deliveries, rejections: message.batch.rejections }) };
           break;
         }
-        case 'settle':
-          reply = { seq: message.seq, ok: true, value: await store.webhooks.settle(message.results) };
+        case 'settle': {
+          // Only what the caller does not already have goes back: ids and times, not the event data.
+          const stored = await store.webhooks.settle(message.results);
+          reply = { seq: message.seq, ok: true, value: stored.map((events) => events.map((e) => ({ id: e.id, createdAt: e.createdAt, integration: e.integration }))) };
           break;
+        }
         case 'close':
           await store.close();
           reply = { seq: message.seq, ok: true, value: null };
