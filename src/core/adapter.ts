@@ -133,6 +133,8 @@ export interface RunningSimulator {
   url: string;
   /** Config fields that point an integration at this simulator. */
   config: Record<string, unknown>;
+  /** Webhook settings (scheme, secrets, scheme options) that verify this simulator's signed callbacks. */
+  webhook?: { scheme: string; secrets: string[]; [option: string]: unknown };
   close(): Promise<void>;
 }
 

@@ -61,7 +61,7 @@ export async function runSimulate(options: SimulateOptions, deps: CliDeps): Prom
   if (deps.signal.aborted) return;
   const simulator = await listen(definition, options, deps);
   try {
-    if (options.global.json) printJson(deps.stdout, { adapter: definition.name, url: simulator.url, config: simulator.config });
+    if (options.global.json) printJson(deps.stdout, { adapter: definition.name, url: simulator.url, config: simulator.config, ...(simulator.webhook ? { webhook: simulator.webhook } : {}) });
     else deps.stdout.write(snippet(definition, simulator, await secretFields(definition)));
     deps.stderr.write(`${definition.name} simulator running on ${simulator.url}; Ctrl-C (SIGINT) or SIGTERM stops it\n`);
     await new Promise<void>((resolve) => {
@@ -116,6 +116,8 @@ function snippet(definition: AdapterDefinition, simulator: RunningSimulator, sec
     indent: 6,
     comment: (path) => (secrets.has(path) ? 'generated for this simulator run' : undefined),
   });
+  // Signed callbacks verify only with the simulator's own secrets.
+  const webhook = simulator.webhook ? tsLiteral(simulator.webhook, { indent: 6, comment: (path) => (path === 'scheme' ? undefined : 'generated for this simulator run') }) : undefined;
   return `${definition.name} simulator: ${simulator.url}
 
 Point an integration at it in integrations.config.ts:
@@ -123,7 +125,7 @@ Point an integration at it in integrations.config.ts:
   integrations: {
     ${quoteKey(definition.name)}: {
       adapter: '${definition.name}',
-      config: ${config},
+      config: ${config},${webhook ? `\n      webhook: ${webhook},` : ''}
     },
   },
 `;
