@@ -30,5 +30,28 @@ export default {
         return res.json();
       },
     },
+    send: {
+      description: 'Send a message through the loopback provider (no idempotency key: unsafe)',
+      retry: 'unsafe',
+      input: z.object({ reference: z.string(), text: z.string().optional() }),
+      output: z.object({ id: z.string(), status: z.string() }),
+      async run(ctx, input) {
+        const res = await ctx.http.request({ method: 'POST', path: '/messages', json: input, signal: ctx.signal });
+        if (res.status !== 200) throw providerError('SERVER_ERROR', `provider answered ${res.status}`, { provider: { status: res.status } });
+        return res.json();
+      },
+    },
+    query: {
+      description: 'Look a message up by its reference',
+      retry: 'safe',
+      input: z.object({ reference: z.string() }),
+      output: z.object({ id: z.string(), status: z.string() }),
+      async run(ctx, input) {
+        const res = await ctx.http.request({ method: 'GET', path: `/messages/${encodeURIComponent(input.reference)}`, signal: ctx.signal });
+        if (res.status === 404) throw providerError('NOT_FOUND', `no message ${input.reference}`, { provider: { status: 404 } });
+        if (res.status !== 200) throw providerError('SERVER_ERROR', `provider answered ${res.status}`, { provider: { status: res.status } });
+        return res.json();
+      },
+    },
   },
 };
