@@ -17,6 +17,7 @@ import { register as registerDaemon } from './commands/daemon.js';
 import { register as registerWebhooks } from './commands/webhooks.js';
 import { register as registerSimulate } from './commands/simulate.js';
 import { register as registerNotify } from './commands/notify.js';
+import { register as registerDemo } from './commands/demo.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -84,6 +85,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerWebhooks(program, deps);
   registerSimulate(program, deps);
   registerNotify(program, deps);
+  registerDemo(program, deps);
 
   inheritSettings(program);
   return program;

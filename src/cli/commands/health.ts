@@ -54,7 +54,7 @@ export async function runHealth(options: HealthOptions, deps: CliDeps): Promise<
 
 const STATUS_COLOR = { healthy: 'green', degraded: 'yellow', unhealthy: 'red' } as const;
 
-async function healthTable(reports: HealthReport[], style: Palette): Promise<string> {
+export async function healthTable(reports: HealthReport[], style: Palette): Promise<string> {
   return renderTable({
     head: ['NAME', 'ADAPTER', 'STATUS', 'LATENCY', 'MESSAGE'],
     rows: reports.map((r) => [style.cyan(r.name), r.adapter, style[STATUS_COLOR[r.status]](r.status), `${r.latencyMs} ms`, r.message]),
