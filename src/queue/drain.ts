@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Logger, RetrySafety } from '../core/adapter.js';
 import type { Clock } from '../core/clock.js';
 import type { LoadedConfig, ResolvedIntegration } from '../config/types.js';
@@ -45,6 +46,15 @@ export interface DrainOptions {
   /** Stop claiming, release what has not started, finish what has. */
   signal?: AbortSignal;
   onProgress?: (progress: DrainProgress) => void;
+  /** Each job as it is settled: how it ended and how long it took from start to committed settlement. */
+  onJob?: (report: JobReport) => void;
+}
+
+export interface JobReport {
+  id: number;
+  integration: string;
+  tally: JobTally;
+  durationMs: number;
 }
 
 export type StopReason = 'empty' | 'limit' | 'max-time' | 'signal' | 'store-error';
@@ -127,6 +137,7 @@ export async function drain(deps: DrainDeps, options: DrainOptions = {}): Promis
   const skippedIds = new Set<number>();
   const settledIds = new Set<number>();
   const blockedSeen = new Set<string>();
+  const lastTally = new Map<number, JobTally>();
   let claimed = 0;
   /** Claimed and handed back unattempted: not counted as claimed in the summary. */
   let givenBack = 0;
@@ -168,6 +179,7 @@ export async function drain(deps: DrainDeps, options: DrainOptions = {}): Promis
 
   async function settle(job: QueueJob, settlement: JobSettlement, tally: JobTally): Promise<void> {
     const kept = await store.queue.settle(job.id, owner, clock.now(), settlement);
+    if (options.onJob) lastTally.set(job.id, tally);
     if (!kept) {
       deps.log?.warn('job lease lost before it was settled; another drain owns it now', { job: job.id });
       return;
@@ -310,7 +322,13 @@ export async function drain(deps: DrainDeps, options: DrainOptions = {}): Promis
       }
       buffer.splice(i, 1);
       runningPer.set(job.integration, busy + 1);
+      const began = performance.now();
       const task = runJob(job)
+        .then(() => {
+          const tally = lastTally.get(job.id) ?? 'skipped';
+          lastTally.delete(job.id);
+          options.onJob?.({ id: job.id, integration: job.integration, tally, durationMs: performance.now() - began });
+        })
         .catch(fail)
         .finally(() => {
           running.delete(job.id);
