@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { IntegrationError } from '../../src/core/errors.js';
+
+/** The most this adapter reads into memory for one upload (Node's own readFile limit is 2 GiB). */
+export const MAX_UPLOAD_BYTES = 2 ** 31 - 1;
+
+function badLocalPath(path: string, field: string, why: string): IntegrationError {
+  return new IntegrationError('VALIDATION_FAILED', `${path} ${why}`, { issues: [`payload.${field}: ${why}`], requestSent: false });
+}
+
+/** A local file's bytes, or a VALIDATION_FAILED that says what is wrong with the path. */
+export async function readLocalFile(path: string, signal: AbortSignal): Promise<Buffer> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info) throw badLocalPath(path, 'path', 'does not exist');
+  if (!info.isFile()) throw badLocalPath(path, 'path', 'is not a regular file');
+  if (info.size > MAX_UPLOAD_BYTES) throw badLocalPath(path, 'path', `is ${info.size} bytes; uploads are limited to ${MAX_UPLOAD_BYTES} bytes (one upload held in memory)`);
+  return readFile(path, { signal });
+}
+
+/** Writes through a flushed temporary sibling renamed into place: the file is either untouched or complete. */
+export async function writeAtomically(path: string, bytes: Buffer): Promise<void> {
+  if ((await stat(path).catch(() => undefined))?.isDirectory()) throw badLocalPath(path, 'path', 'is a folder; name the file to write');
+  const temporary = join(dirname(path), `.${basename(path)}.${randomUUID()}.part`);
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    const out = await open(temporary, 'wx');
+    try {
+      await out.writeFile(bytes);
+      await out.sync();
+    } finally {
+      await out.close();
+    }
+    await rename(temporary, path);
+  } catch (err) {
+    await rm(temporary, { force: true });
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM') {
+      throw badLocalPath(path, 'path', `cannot be written (${code})`);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,27 @@
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { defineOperation } from '../../../src/core/adapter.js';
+import { IntegrationError } from '../../../src/core/errors.js';
+import { downloadFile, filesNamed } from '../files.js';
+import { objectKey } from '../keys.js';
+import { writeAtomically } from '../local-files.js';
+import type { DriveContext } from '../token.js';
+
+export const download = defineOperation({
+  description: 'Downloads the file stored under a key to a local path (replacing it atomically); the newest one when several share the name',
+  input: z.object({
+    source: objectKey.describe('Key (Drive file name) to download'),
+    path: z.string().min(1).describe('Local file to write (relative to the current folder)'),
+  }),
+  output: z.object({ key: z.string(), path: z.string(), size: z.number().int(), sha256: z.string(), fileId: z.string() }),
+  retry: 'safe',
+  async run(ctx: DriveContext, input) {
+    const [file] = await filesNamed(ctx, input.source);
+    if (!file) throw new IntegrationError('NOT_FOUND', `no file named "${input.source}" in Drive folder ${ctx.config.folderId}`, { provider: { code: 'notFound' } });
+    const bytes = await downloadFile(ctx, file);
+    const destination = resolve(input.path);
+    await writeAtomically(destination, bytes);
+    return { key: input.source, path: destination, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), fileId: file.id };
+  },
+});
