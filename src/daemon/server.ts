@@ -204,6 +204,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
           return send(res, 200, '{"status":"ok"}');
         case 'readyz':
           if (draining) return sendError(res, 503, 'shutting down');
+          if (writer?.failure) return sendError(res, 503, writer.failure.message);
           try {
             await store.ping();
             return send(res, 200, '{"status":"ready"}');

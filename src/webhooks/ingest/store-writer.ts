@@ -67,6 +67,11 @@ export class ThreadedWebhookWriter implements Pick<WebhookRepo, 'commit' | 'sett
     return writer;
   }
 
+  /** Why the writer can no longer write (its thread ended), for readiness. */
+  get failure(): Error | undefined {
+    return this.dead;
+  }
+
   commit(batch: Parameters<WebhookRepo['commit']>[0]): Promise<IngestOutcome[]> {
     if (batch.deliveries.length === 0 && batch.rejections.length === 0) return Promise.resolve([]);
     return this.call({ op: 'commit', batch }) as Promise<IngestOutcome[]>;
