@@ -5,7 +5,7 @@ import { deleteObject, objectExists } from '../objects.js';
 import type { S3Context } from '../sign.js';
 
 export const remove = defineOperation({
-  description: 'Deletes the object stored under a key; deleting a missing key succeeds with deleted: false',
+  description: 'Deletes the object stored under a key (HeadObject then DeleteObject: needs s3:GetObject and s3:DeleteObject); deleting a missing key succeeds with deleted: false',
   input: z.object({ key: objectKey.describe('Key to delete') }),
   output: z.object({ key: z.string(), deleted: z.boolean() }),
   retry: 'safe',
