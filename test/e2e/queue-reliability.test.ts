@@ -61,8 +61,8 @@ interface Drain {
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
-function startDrain(config: string): Drain {
-  const child = spawn(process.execPath, [BIN, '--config', config, 'queue', 'drain', '--concurrency', '8', '--json'], {
+function startDrain(config: string, concurrency = 8): Drain {
+  const child = spawn(process.execPath, [BIN, '--config', config, 'queue', 'drain', '--concurrency', String(concurrency), '--json'], {
     cwd: dir,
     env: { PATH: process.env.PATH ?? '', HOME: dir, LANG: 'C.UTF-8' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -165,5 +165,29 @@ describe('queue drain as real processes', () => {
     expect(provider.effects.size).toBe(1_000);
     expect([...provider.effects.values()].every((n) => n === 1)).toBe(true);
     expect(new Set(provider.requests.keys())).toEqual(new Set(keys.values()));
+  });
+
+  it('SIGTERM stops claiming, finishes the calls in flight, gives back the rest and exits 0', async () => {
+    provider = await startFakeProvider(40);
+    const { config, db } = project();
+    await seed(db, 200);
+    const drain = startDrain(config, 4);
+    await until(() => provider.total() >= 8, 'the drain to be under way');
+    drain.child.kill('SIGTERM');
+    const result = await drain.done;
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout) as { succeeded: number; skipped: number; stoppedBy: string };
+    expect(summary.stoppedBy).toBe('signal');
+
+    const { jobs, attempts } = await finalState(db);
+    const succeeded = jobs.filter((j) => j.status === 'succeeded');
+    const pending = jobs.filter((j) => j.status === 'pending');
+    expect(succeeded.length).toBe(summary.succeeded);
+    expect(succeeded.length + pending.length).toBe(200);
+    expect(pending.length).toBeGreaterThan(0);
+    // What it had fetched but not started went back without spending an attempt.
+    expect(pending.every((j) => j.attempts === 0 && attempts.get(j.id) === 0)).toBe(true);
+    // Every call that went out was finished and recorded.
+    expect(provider.effects.size).toBe(succeeded.length);
   });
 });
