@@ -45,7 +45,7 @@ export interface StageOptions {
   waitMs: number;
 }
 
-/** What was opened, in the order it must be closed. */
+/** What setup has opened so far: a setup that fails half-way closes exactly this. */
 interface Opened {
   folder?: string;
   simulators: RunningSimulator[];
