@@ -1,7 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DemoReport } from '../../src/demo/run-demo.js';
 import type { StepResult } from '../../src/demo/runner.js';
 import { runCli } from './cli-fixture.js';
@@ -37,7 +37,8 @@ const report = (steps: StepResult[]): DemoReport => ({
 });
 
 describe('integrations demo (command)', () => {
-  const cwd = mkdtempSync(join(tmpdir(), 'integrations-demo-cmd-'));
+  const cwd = mkdtempSync(join(tmpdir(), 'integrations-cli-demo-'));
+  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
   beforeEach(() => {
     demo.report = undefined;
     demo.options = undefined;
