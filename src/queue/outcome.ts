@@ -22,7 +22,7 @@ const MIN_RELEASE_MS = 1_000;
  * - success: succeeded;
  * - never attempted (circuit open, paused, local rate limit, the key in
  *   flight in another process, integration disabled): released without
- *   spending the attempt, due again when the obstacle should be gone;
+ *   spending the attempt;
  * - OUTCOME_UNKNOWN: unknown, never re-sent, settled by reconcile;
  * - transient and retry-safe for this operation: rescheduled with full-jitter
  *   exponential backoff (or the provider's Retry-After) until max attempts,
@@ -41,12 +41,14 @@ export function decide(
   if (outcome.ok) return { settlement: { status: 'succeeded', result: resultJson(outcome.result), logId: outcome.logId }, tally: 'succeeded' };
   const error = outcome.error;
   const kept = { category: error.category, message: error.message };
-  const notAttempted =
-    guardRefusal(error) !== undefined ||
-    error.category === 'INTEGRATION_DISABLED' ||
-    // The executor refuses a key that is in flight elsewhere before any attempt.
-    (error.category === 'CONFLICT' && outcome.attempts === 0);
-  if (notAttempted) {
+  const refusal = guardRefusal(error);
+  // Open circuits, pauses and disabled integrations are left out of every claim while they last,
+  // so the job keeps its place in line and runs as soon as they are over.
+  if (refusal === 'circuit' || refusal === 'pause' || error.category === 'INTEGRATION_DISABLED') {
+    return { settlement: { status: 'released', runAt: job.runAt, reason: kept }, tally: 'skipped' };
+  }
+  // The local bucket is empty, or the key is in flight in another process (refused before any attempt): try later.
+  if (refusal === 'rate-limit' || (error.category === 'CONFLICT' && outcome.attempts === 0)) {
     return { settlement: { status: 'released', runAt: now + Math.max(MIN_RELEASE_MS, error.retryAfterMs ?? 0), reason: kept }, tally: 'skipped' };
   }
   if (error.category === 'OUTCOME_UNKNOWN') return { settlement: { status: 'unknown', error: kept, logId: outcome.logId }, tally: 'unknown' };

@@ -16,6 +16,8 @@ export interface FakeProvider {
   /** Messages received, by reference (POST /messages; a reference starting "stall" gets no answer). */
   messages: Map<string, number>;
   total(): number;
+  /** The next `count` charge requests are answered with this status (and headers), without effect. */
+  failNext(count: number, status: number, headers?: Record<string, string>): void;
   close(): Promise<void>;
 }
 
@@ -24,6 +26,7 @@ export async function startFakeProvider(latencyMs = 1): Promise<FakeProvider> {
   const effects = new Map<string, number>();
   const answers = new Map<string, string>();
   const messages = new Map<string, number>();
+  const faults: { status: number; headers: Record<string, string> }[] = [];
   let total = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -33,6 +36,8 @@ export async function startFakeProvider(latencyMs = 1): Promise<FakeProvider> {
       const key = String(req.headers['idempotency-key'] ?? '');
       total++;
       requests.set(key, (requests.get(key) ?? 0) + 1);
+      const fault = faults.shift();
+      if (fault) return void res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers }).end('{"error":"scripted"}');
       const charge = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { amount?: number };
       if (typeof charge.amount === 'number' && charge.amount < 0) {
         return void res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"amount must be positive"}');
@@ -69,6 +74,9 @@ export async function startFakeProvider(latencyMs = 1): Promise<FakeProvider> {
     effects,
     messages,
     total: () => total,
+    failNext(count, status, headers = {}) {
+      for (let i = 0; i < count; i++) faults.push({ status, headers });
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

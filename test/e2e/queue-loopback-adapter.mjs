@@ -25,6 +25,10 @@ export default {
       output: z.object({ id: z.string(), status: z.string() }),
       async run(ctx, input) {
         const res = await ctx.http.request({ method: 'POST', path: '/charges', headers: { 'idempotency-key': ctx.idempotencyKey }, json: input, signal: ctx.signal });
+        if (res.status === 429) {
+          const retryAfterMs = Number(res.headers['retry-after'] ?? 0) * 1000;
+          throw providerError('RATE_LIMITED', 'provider answered 429', { provider: { status: 429 }, retryAfterMs: retryAfterMs || undefined });
+        }
         if (res.status >= 500) throw providerError('SERVER_ERROR', `provider answered ${res.status}`, { provider: { status: res.status } });
         if (res.status !== 200) throw providerError('INVALID_REQUEST', `provider answered ${res.status}`, { provider: { status: res.status } });
         return res.json();

@@ -3,115 +3,35 @@
  * built CLI's `queue drain`, killed with SIGKILL mid-run or racing another
  * drain, against a loopback provider that honours idempotency keys.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deriveIdempotencyKey } from '../../src/core/executor.js';
-import { SqliteStore } from '../../src/store/sqlite/store.js';
-import { assertBuilt, BIN, tempProject, writeJsonConfig } from './cli-harness.js';
+import { assertBuilt } from './cli-harness.js';
 import { startFakeProvider, type FakeProvider } from './queue-fake-provider.js';
+import { finalState, project as makeProject, seed, startDrain, until, type Project } from './queue-process-harness.js';
 
-const ADAPTER = fileURLToPath(new URL('./queue-loopback-adapter.mjs', import.meta.url));
-
-let dir: string;
+let current: Project | undefined;
 let provider: FakeProvider;
 
 beforeAll(() => assertBuilt());
 afterEach(async () => {
   await provider?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (current) rmSync(current.dir, { recursive: true, force: true });
+  current = undefined;
 });
 
-function project(): { config: string; db: string } {
-  dir = tempProject('integrations-queue-proc-');
-  const db = join(dir, 'store.db');
-  const config = writeJsonConfig(dir, {
-    adapters: [ADAPTER],
-    store: { path: db },
-    integrations: { pay: { adapter: 'loopback-pay', config: { baseUrl: provider.url }, timeoutMs: 30_000, retry: { maxAttempts: 1 } } },
-  });
-  return { config, db };
-}
-
-/** Enqueues straight into the store, each job with the key `run --queue` would derive. */
-async function seed(db: string, count: number): Promise<Map<number, string>> {
-  const store = SqliteStore.open(db);
-  const keys = new Map<number, string>();
-  const now = Date.now();
-  try {
-    for (let i = 0; i < count; i++) {
-      const payload = { reference: `order-${i}`, amount: 100 + i };
-      const idempotencyKey = deriveIdempotencyKey('pay', 'charge', payload);
-      const { job } = await store.queue.enqueue({
-        integration: 'pay', operation: 'charge', payload: JSON.stringify(payload), tenant: null, idempotencyKey,
-        correlationId: null, origin: 'enqueue', priority: 0, runAt: now, maxAttempts: 5, now,
-      });
-      keys.set(job.id, idempotencyKey);
-    }
-  } finally {
-    await store.close();
-  }
-  return keys;
-}
-
-interface Drain {
-  child: ChildProcess;
-  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
-}
-
-function startDrain(config: string, concurrency = 8): Drain {
-  const child = spawn(process.execPath, [BIN, '--config', config, 'queue', 'drain', '--concurrency', String(concurrency), '--json'], {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? '', HOME: dir, LANG: 'C.UTF-8' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-  return { child, done };
-}
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-async function finalState(db: string) {
-  const store = SqliteStore.open(db);
-  try {
-    const jobs = await store.queue.list({ limit: 10_000 });
-    const abandoned = new Set<number>();
-    const attempts = new Map<number, number>();
-    const owners = new Map<number, Set<string>>();
-    for (const job of jobs) {
-      const history = await store.queue.attempts(job.id);
-      attempts.set(job.id, history.length);
-      owners.set(job.id, new Set(history.map((a) => a.owner)));
-      if (history.some((a) => a.outcome === 'abandoned')) abandoned.add(job.id);
-    }
-    return { jobs, abandoned, attempts, owners };
-  } finally {
-    await store.close();
-  }
+function project(): Project {
+  current = makeProject(provider);
+  return current;
 }
 
 describe('queue drain as real processes', () => {
   it('kill -9 mid-run loses nothing: the next drain finishes every job, re-sending only what was in flight, with its original key', async () => {
     provider = await startFakeProvider(1);
-    const { config, db } = project();
+    const p = project();
+    const { db } = p;
     const keys = await seed(db, 500);
 
-    const first = startDrain(config);
+    const first = startDrain(p);
     await until(() => provider.total() >= 120, 'the first drain to be under way');
     first.child.kill('SIGKILL');
     const killed = await first.done;
@@ -119,7 +39,7 @@ describe('queue drain as real processes', () => {
     const sentBeforeKill = provider.total();
     expect(sentBeforeKill).toBeLessThan(500);
 
-    const second = startDrain(config);
+    const second = startDrain(p);
     const result = await second.done;
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout) as { claimed: number; succeeded: number; dead: number };
@@ -142,10 +62,11 @@ describe('queue drain as real processes', () => {
 
   it('two drains started together over 1,000 jobs never run a job twice', async () => {
     provider = await startFakeProvider(1);
-    const { config, db } = project();
+    const p = project();
+    const { db } = p;
     const keys = await seed(db, 1_000);
 
-    const [a, b] = [startDrain(config), startDrain(config)];
+    const [a, b] = [startDrain(p), startDrain(p)];
     const [ra, rb] = await Promise.all([a.done, b.done]);
     expect(ra.code, ra.stderr).toBe(0);
     expect(rb.code, rb.stderr).toBe(0);
@@ -169,9 +90,10 @@ describe('queue drain as real processes', () => {
 
   it('SIGTERM stops claiming, finishes the calls in flight, gives back the rest and exits 0', async () => {
     provider = await startFakeProvider(40);
-    const { config, db } = project();
+    const p = project();
+    const { db } = p;
     await seed(db, 200);
-    const drain = startDrain(config, 4);
+    const drain = startDrain(p, 4);
     await until(() => provider.total() >= 8, 'the drain to be under way');
     drain.child.kill('SIGTERM');
     const result = await drain.done;

@@ -52,7 +52,11 @@ describe('what a job becomes after an execution', () => {
 
   it('gives the attempt back when the call never happened', () => {
     const open = new IntegrationError('CIRCUIT_OPEN', 'open', { retryAfterMs: 20_000, requestSent: false, details: { guard: 'circuit' } });
-    expect(decide(job(1), failed(open), 'keyed', retry, NOW, () => 0.5, json)).toEqual({ tally: 'skipped', settlement: { status: 'released', runAt: NOW + 20_000, reason: { category: 'CIRCUIT_OPEN', message: 'open' } } });
+    // Keeps its place in line: the drain leaves the integration out while the circuit is open.
+    const queued = { ...job(1), runAt: NOW - 5_000 };
+    expect(decide(queued, failed(open), 'keyed', retry, NOW, () => 0.5, json)).toEqual({ tally: 'skipped', settlement: { status: 'released', runAt: NOW - 5_000, reason: { category: 'CIRCUIT_OPEN', message: 'open' } } });
+    const bucket = new IntegrationError('RATE_LIMITED', 'local limit', { retryAfterMs: 2_500, requestSent: false, details: { guard: 'rate-limit' } });
+    expect(decide(job(1), failed(bucket), 'keyed', retry, NOW, () => 0.5, json).settlement).toMatchObject({ status: 'released', runAt: NOW + 2_500 });
     const inFlight = new IntegrationError('CONFLICT', 'key in flight elsewhere', { retryAfterMs: 5 });
     expect(decide(job(1), failed(inFlight, 0), 'keyed', retry, NOW, () => 0.5, json)).toMatchObject({ tally: 'skipped', settlement: { status: 'released', runAt: NOW + 1_000 } });
     // A provider's own 409 is an answer: dead.
