@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineOperation } from '../../../src/core/adapter.js';
 import { deleteFile, filesNamed } from '../files.js';
-import { objectKey } from '../keys.js';
+import { objectKey } from '../../../src/core/adapter-kit/storage-keys.js';
 import type { DriveContext } from '../token.js';
 
 export const remove = defineOperation({

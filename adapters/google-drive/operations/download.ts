@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { defineOperation } from '../../../src/core/adapter.js';
 import { IntegrationError } from '../../../src/core/errors.js';
 import { downloadFile, filesNamed } from '../files.js';
-import { objectKey } from '../keys.js';
-import { writeAtomically } from '../local-files.js';
+import { objectKey } from '../../../src/core/adapter-kit/storage-keys.js';
+import { writeAtomically } from '../../../src/core/adapter-kit/local-files.js';
 import type { DriveContext } from '../token.js';
 
 export const download = defineOperation({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineOperation } from '../../../src/core/adapter.js';
 import { listFolder } from '../files.js';
-import { keyPrefix } from '../keys.js';
+import { keyPrefix } from '../../../src/core/adapter-kit/storage-keys.js';
 import type { DriveContext } from '../token.js';
 
 export const list = defineOperation({

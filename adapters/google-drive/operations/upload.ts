@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { defineOperation } from '../../../src/core/adapter.js';
 import { filesNamed, sendContent } from '../files.js';
-import { objectKey } from '../keys.js';
-import { readLocalFile } from '../local-files.js';
+import { objectKey } from '../../../src/core/adapter-kit/storage-keys.js';
+import { readLocalFile } from '../../../src/core/adapter-kit/local-files.js';
 import type { DriveContext } from '../token.js';
 
 export const upload = defineOperation({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineOperation } from '../../../src/core/adapter.js';
-import { objectKey } from '../keys.js';
+import { objectKey } from '../../../src/core/adapter-kit/storage-keys.js';
 import { deleteObject, objectExists } from '../objects.js';
 import type { S3Context } from '../sign.js';
 

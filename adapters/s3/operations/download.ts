@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { defineOperation } from '../../../src/core/adapter.js';
-import { objectKey } from '../keys.js';
-import { writeAtomically } from '../local-files.js';
+import { objectKey } from '../../../src/core/adapter-kit/storage-keys.js';
+import { writeAtomically } from '../../../src/core/adapter-kit/local-files.js';
 import { getObject } from '../objects.js';
 import type { S3Context } from '../sign.js';
 

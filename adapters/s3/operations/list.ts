@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineOperation } from '../../../src/core/adapter.js';
-import { keyPrefix } from '../keys.js';
+import { keyPrefix } from '../../../src/core/adapter-kit/storage-keys.js';
 import { listObjects } from '../objects.js';
 import type { S3Context } from '../sign.js';
 

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { defineOperation } from '../../../src/core/adapter.js';
-import { objectKey } from '../keys.js';
-import { readLocalFile } from '../local-files.js';
+import { objectKey } from '../../../src/core/adapter-kit/storage-keys.js';
+import { readLocalFile } from '../../../src/core/adapter-kit/local-files.js';
 import { putObject } from '../objects.js';
 import type { S3Context } from '../sign.js';
 

@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { IntegrationError } from '../../src/core/errors.js';
+import { IntegrationError } from '../errors.js';
 
-/** The most this adapter reads into memory for one PutObject (Node's own readFile limit is 2 GiB). */
+/**
+ * The local half of storage adapters that send a whole file in one request
+ * (s3, google-drive): reading the file to upload and writing a download in
+ * place. A bad path is the caller's mistake, so it is VALIDATION_FAILED with
+ * nothing sent, never a crash.
+ */
+
+/** The most one upload reads into memory (Node's own readFile limit is 2 GiB). */
 export const MAX_UPLOAD_BYTES = 2 ** 31 - 1;
 
 function badLocalPath(path: string, field: string, why: string): IntegrationError {
@@ -15,7 +22,7 @@ export async function readLocalFile(path: string, signal: AbortSignal): Promise<
   const info = await stat(path).catch(() => undefined);
   if (!info) throw badLocalPath(path, 'path', 'does not exist');
   if (!info.isFile()) throw badLocalPath(path, 'path', 'is not a regular file');
-  if (info.size > MAX_UPLOAD_BYTES) throw badLocalPath(path, 'path', `is ${info.size} bytes; uploads are limited to ${MAX_UPLOAD_BYTES} bytes (one PutObject held in memory)`);
+  if (info.size > MAX_UPLOAD_BYTES) throw badLocalPath(path, 'path', `is ${info.size} bytes; uploads are limited to ${MAX_UPLOAD_BYTES} bytes (one upload held in memory)`);
   return readFile(path, { signal });
 }
 

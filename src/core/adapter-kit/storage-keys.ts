@@ -1,10 +1,11 @@
 import { z } from 'zod';
 
 /**
- * Keys with the same rules as the local-storage and s3 adapters, so callers
- * can swap providers: "/"-separated, relative, without "." / ".." or empty
- * segments. In Drive a key is the file's name inside the configured folder;
- * Drive would take any name, but the other stores could not hold these.
+ * Object keys for remote stores (s3, google-drive), with the same rules as
+ * the local-storage adapter so callers can swap providers: "/"-separated,
+ * relative, without "." / ".." or empty segments. The remote stores would
+ * take such names, but URL normalisation rewrites dot segments (S3) and the
+ * other stores could not hold them.
  */
 function keyProblems(value: string, allowTrailingSlash: boolean): string[] {
   const problems: string[] = [];
@@ -26,6 +27,7 @@ export const objectKey = z
     for (const message of keyProblems(value, false)) ctx.addIssue({ code: 'custom', message });
   });
 
+/** A listing prefix: empty, or a key that may end in "/". */
 export const keyPrefix = z.string().superRefine((value, ctx) => {
   if (value === '') return;
   for (const message of keyProblems(value, true)) ctx.addIssue({ code: 'custom', message });
