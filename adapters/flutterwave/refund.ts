@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineOperation } from '../../src/core/adapter.js';
 import { IntegrationError } from '../../src/core/errors.js';
+import { beforeSending } from '../../src/core/adapter-kit/before-sending.js';
 import type { FlutterwaveConfig } from './config.js';
 import { flutterwave } from './api.js';
 import { verifyTransaction } from './query.js';
@@ -43,11 +44,8 @@ export const refund = defineOperation<FlutterwaveConfig, typeof refundInput, typ
     const transactionId = String(input.transactionId);
     let amount = input.amount;
     if (amount === undefined) {
-      const tx = await verifyTransaction(ctx, { transactionId }).catch((err: unknown) => {
-        // Only the read failed: no refund was posted, so the executor may retry this unsafe operation.
-        if (err instanceof IntegrationError) throw new IntegrationError(err.category, err.message, { provider: err.provider, retryAfterMs: err.retryAfterMs, requestSent: false });
-        throw err;
-      });
+      // Only the read failed when this throws: no refund was posted, so the executor may retry this unsafe operation.
+      const tx = await verifyTransaction(ctx, { transactionId }).catch(beforeSending);
       if (tx.status === 'not_found' || tx.amount === undefined) {
         throw new IntegrationError('NOT_FOUND', `flutterwave has no transaction ${transactionId} to refund`, { requestSent: false });
       }

@@ -1,5 +1,4 @@
 import type { AdapterContext } from '../../src/core/adapter.js';
-import { IntegrationError } from '../../src/core/errors.js';
 import type { HttpRequest } from '../../src/http/types.js';
 import type { PaystackConfig } from './config.js';
 import { paystackError } from './errors.js';
@@ -23,12 +22,4 @@ export async function paystack<T>(ctx: PaystackContext, req: HttpRequest): Promi
   const body = res.json<Envelope<T>>();
   if (body?.status !== true) throw paystackError(res, ctx.clock.now());
   return body;
-}
-
-/** An error from a read made before the operation's own request: nothing was sent that a retry could repeat. */
-export function beforeSending(err: unknown): never {
-  if (err instanceof IntegrationError && err.requestSent) {
-    throw new IntegrationError(err.category, err.message, { provider: err.provider, retryAfterMs: err.retryAfterMs, requestSent: false, cause: err });
-  }
-  throw err;
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineOperation } from '../../src/core/adapter.js';
 import type { PaystackConfig } from './config.js';
 import { paystack } from './api.js';
-import { toMinorUnits } from './minor-units.js';
+import { toMinorUnits } from '../../src/core/adapter-kit/minor-units.js';
 
 export const chargeInput = z.object({
   amount: z.number().positive().describe('In major units (e.g. 2500.50 NGN); sent to Paystack in the subunit (kobo)'),

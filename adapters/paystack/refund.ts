@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { defineOperation } from '../../src/core/adapter.js';
 import { IntegrationError } from '../../src/core/errors.js';
 import type { PaystackConfig } from './config.js';
-import { beforeSending, paystack } from './api.js';
-import { fromMinorUnits, toMinorUnits } from './minor-units.js';
+import { beforeSending } from '../../src/core/adapter-kit/before-sending.js';
+import { paystack } from './api.js';
+import { fromMinorUnits, toMinorUnits } from '../../src/core/adapter-kit/minor-units.js';
 import { verify } from './query.js';
 
 export const refundInput = z.object({

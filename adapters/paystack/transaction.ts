@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fromMinorUnits } from './minor-units.js';
+import { fromMinorUnits } from '../../src/core/adapter-kit/minor-units.js';
 
 export const paymentStatus = z.enum(['pending', 'succeeded', 'failed', 'reversed', 'not_found']);
 export type PaymentStatus = z.output<typeof paymentStatus>;

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { InboundWebhook, NormalizedEvent, WebhookSection } from '../../src/core/adapter.js';
 import { IntegrationError } from '../../src/core/errors.js';
 import type { PaystackConfig } from './config.js';
-import { fromMinorUnits } from './minor-units.js';
+import { fromMinorUnits } from '../../src/core/adapter-kit/minor-units.js';
 import { chargeSuccess, refundEvent } from './payloads.js';
 
 type Json = Record<string, unknown>;

@@ -2,7 +2,8 @@ import type { AdapterContext } from '../../src/core/adapter.js';
 import { IntegrationError } from '../../src/core/errors.js';
 import type { HttpRequest, HttpResponse } from '../../src/http/types.js';
 import type { PesapalConfig } from './config.js';
-import { beforeSending, isErrorBody, pesapalError, type PesapalErrorBody } from './errors.js';
+import { beforeSending } from '../../src/core/adapter-kit/before-sending.js';
+import { isErrorBody, pesapalError, type PesapalErrorBody } from './errors.js';
 import { accessToken } from './token.js';
 
 export type PesapalContext = AdapterContext<PesapalConfig>;

@@ -44,11 +44,3 @@ export function pesapalError(httpStatus: number, body: PesapalErrorBody, options
   else category = categoryForStatus(status);
   return httpError(status, { ...(code ? { code } : {}), message, ...(field ? { field } : {}) }, { retryAfter: options.retryAfter, now: options.now, category });
 }
-
-/** The same failure, marked as having happened before the operation's own request left (token, IPN lookup). */
-export function beforeSending(err: unknown): never {
-  if (err instanceof IntegrationError && err.requestSent) {
-    throw new IntegrationError(err.category, err.message, { provider: err.provider, retryAfterMs: err.retryAfterMs, requestSent: false, issues: err.issues, cause: err });
-  }
-  throw err;
-}

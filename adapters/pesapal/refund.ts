@@ -3,7 +3,7 @@ import { defineOperation } from '../../src/core/adapter.js';
 import { IntegrationError } from '../../src/core/errors.js';
 import type { PesapalConfig } from './config.js';
 import { pesapal } from './api.js';
-import { beforeSending } from './errors.js';
+import { beforeSending } from '../../src/core/adapter-kit/before-sending.js';
 import { transactionStatus } from './query.js';
 
 export const refundInput = z

@@ -3,7 +3,7 @@ import { defineOperation } from '../../src/core/adapter.js';
 import type { RazorpayConfig } from './config.js';
 import { razorpay } from './api.js';
 import type { RazorpayOrder } from './entities.js';
-import { fromMinorUnits, toMinorUnits } from './minor-units.js';
+import { fromMinorUnits, toMinorUnits } from '../../src/core/adapter-kit/minor-units.js';
 
 export const chargeInput = z.object({
   amount: z.number().positive().describe('In major units (e.g. 499.00 INR); sent to Razorpay in the smallest unit'),

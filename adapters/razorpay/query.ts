@@ -4,7 +4,7 @@ import { IntegrationError } from '../../src/core/errors.js';
 import type { RazorpayConfig } from './config.js';
 import { razorpay, type Collection, type RazorpayContext } from './api.js';
 import type { RazorpayOrder, RazorpayPayment } from './entities.js';
-import { fromMinorUnits } from './minor-units.js';
+import { fromMinorUnits } from '../../src/core/adapter-kit/minor-units.js';
 
 export const paymentStatus = z.enum(['pending', 'succeeded', 'failed', 'reversed', 'not_found']);
 

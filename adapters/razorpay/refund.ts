@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { defineOperation } from '../../src/core/adapter.js';
 import { IntegrationError } from '../../src/core/errors.js';
+import { beforeSending } from '../../src/core/adapter-kit/before-sending.js';
 import type { RazorpayConfig } from './config.js';
 import { razorpay, type RazorpayContext } from './api.js';
 import type { RazorpayPayment, RazorpayRefund } from './entities.js';
-import { fromMinorUnits, toMinorUnits } from './minor-units.js';
+import { fromMinorUnits, toMinorUnits } from '../../src/core/adapter-kit/minor-units.js';
 import { decisivePayment, orderPayments } from './query.js';
 
 export const refundInput = z
@@ -46,11 +47,8 @@ export const refund = defineOperation<RazorpayConfig, typeof refundInput, typeof
   output: refundOutput,
   retry: 'unsafe',
   async run(ctx, input) {
-    const payment = await paymentToRefund(ctx, input).catch((err: unknown) => {
-      // Only the read failed; no refund was requested, so a retry is safe.
-      if (err instanceof IntegrationError && err.requestSent) throw new IntegrationError(err.category, err.message, { provider: err.provider, retryAfterMs: err.retryAfterMs, requestSent: false });
-      throw err;
-    });
+    // Only the read failed when this throws; no refund was requested, so a retry is safe.
+    const payment = await paymentToRefund(ctx, input).catch(beforeSending);
     const r = await razorpay<RazorpayRefund>(ctx, {
       method: 'POST',
       path: `/payments/${encodeURIComponent(payment.id)}/refund`,

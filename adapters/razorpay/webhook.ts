@@ -3,7 +3,7 @@ import type { InboundWebhook, NormalizedEvent, WebhookSection } from '../../src/
 import { IntegrationError } from '../../src/core/errors.js';
 import type { RazorpayConfig } from './config.js';
 import type { RazorpayOrder, RazorpayPayment, RazorpayRefund } from './entities.js';
-import { fromMinorUnits } from './minor-units.js';
+import { fromMinorUnits } from '../../src/core/adapter-kit/minor-units.js';
 import { eventBody } from './payloads.js';
 
 interface RazorpayEvent {

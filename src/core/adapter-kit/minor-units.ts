@@ -1,9 +1,10 @@
-import { IntegrationError } from '../../src/core/errors.js';
+import { IntegrationError } from '../errors.js';
 
 /**
- * Paystack takes amounts in the currency's smallest unit; operations take
- * major units like every payment adapter, so callers can swap providers.
- * Exponents per ISO 4217 for the currencies that differ from two.
+ * Providers that take amounts in the currency's smallest unit (Paystack,
+ * Razorpay); operations take major units like every payment adapter, so
+ * callers can swap providers. Exponents per ISO 4217 for the currencies
+ * that differ from two.
  */
 const ZERO_DECIMAL = new Set(['BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF']);
 const THREE_DECIMAL = new Set(['BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND']);
