@@ -6,7 +6,7 @@ import { describeFields } from '../../src/core/fields.js';
 import { createHttpClient } from '../../src/http/client.js';
 import africastalking from '../../adapters/africastalking/index.js';
 import { startAfricasTalkingSimulator, type AfricasTalkingSimulator } from '../../adapters/africastalking/simulator.js';
-import { toE164 } from '../../adapters/africastalking/phone.js';
+import { toE164 } from '../../src/core/adapter-kit/phone.js';
 import { harness, type Harness } from './payment-adapter-harness.js';
 
 const SMS = '/version1/messaging';

@@ -6,7 +6,7 @@ import { describeFields } from '../../src/core/fields.js';
 import mpesa from '../../adapters/mpesa/index.js';
 import { startMpesaSimulator, type MpesaSimulator } from '../../adapters/mpesa/simulator.js';
 import { darajaTimestamp, stkPassword } from '../../adapters/mpesa/daraja-time.js';
-import { toKenyanMsisdn } from '../../adapters/mpesa/phone.js';
+import { toKenyanMsisdn } from '../../src/core/adapter-kit/phone.js';
 import { harness, type Harness } from './payment-adapter-harness.js';
 
 const STK = '/mpesa/stkpush/v1/processrequest';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { toE164 } from '../phone.js';
+import { toE164 } from '../../../src/core/adapter-kit/phone.js';
 
 /** One number or several; each normalised to E.164. */
 export const recipientsSchema = z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { toKenyanMsisdn } from '../phone.js';
+import { toKenyanMsisdn } from '../../../src/core/adapter-kit/phone.js';
 
 /** Daraja: "Only whole numbers are supported". */
 export const amountSchema = z
