@@ -93,6 +93,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     log,
     onEvent: options.onEvent,
     onOutcome: (integration, outcome, seconds) => metrics.processed(integration, outcome, seconds),
+    // Modest settles: a group commit that arrives at the writer during one waits for it to end.
+    batchSize: 64,
   });
   const commit = new GroupCommit({
     store: { webhooks },

@@ -21,30 +21,51 @@ try {
 /** Bodies arrive as Uint8Array views; SQLite binds Buffers. */
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
-port.on('message', (message: WriterRequest) => {
-  void (async () => {
-    let reply: WriterReply;
-    try {
-      switch (message.op) {
-        case 'commit': {
-          const deliveries = message.batch.deliveries.map((d) => ({ ...d, body: asBuffer(d.body) }));
-          reply = { seq: message.seq, ok: true, value: await store.webhooks.commit({ deliveries, rejections: message.batch.rejections }) };
-          break;
-        }
-        case 'settle': {
-          // Only what the caller does not already have goes back: ids and times, not the event data.
-          const stored = await store.webhooks.settle(message.results);
-          reply = { seq: message.seq, ok: true, value: stored.map((events) => events.map((e) => ({ id: e.id, createdAt: e.createdAt, integration: e.integration }))) };
-          break;
-        }
-        case 'close':
-          await store.close();
-          reply = { seq: message.seq, ok: true, value: null };
-          break;
+async function handle(message: WriterRequest): Promise<WriterReply> {
+  try {
+    switch (message.op) {
+      case 'commit': {
+        const deliveries = message.batch.deliveries.map((d) => ({ ...d, body: asBuffer(d.body) }));
+        return { seq: message.seq, ok: true, value: await store.webhooks.commit({ deliveries, rejections: message.batch.rejections }) };
       }
-    } catch (error) {
-      reply = { seq: message.seq, ok: false, error: { message: (error as Error).message, code: (error as { code?: string }).code } };
+      case 'settle': {
+        // Only what the caller does not already have goes back: ids and times, not the event data.
+        const stored = await store.webhooks.settle(message.results);
+        return { seq: message.seq, ok: true, value: stored.map((events) => events.map((e) => ({ id: e.id, createdAt: e.createdAt, integration: e.integration }))) };
+      }
+      case 'close':
+        await store.close();
+        return { seq: message.seq, ok: true, value: null };
     }
-    port.postMessage(reply);
-  })();
+  } catch (error) {
+    return { seq: message.seq, ok: false, error: { message: (error as Error).message, code: (error as { code?: string }).code } };
+  }
+}
+
+/**
+ * Commits first: a provider is waiting on each one, while processing
+ * outcomes can wait. One message per turn of this thread's event loop, so a
+ * commit that arrives during a settle is next, not behind the settle queue.
+ */
+const commits: WriterRequest[] = [];
+const others: WriterRequest[] = [];
+let scheduled = false;
+
+function schedule(): void {
+  if (scheduled) return;
+  scheduled = true;
+  setImmediate(() => void step());
+}
+
+async function step(): Promise<void> {
+  scheduled = false;
+  const message = commits.shift() ?? others.shift();
+  if (!message) return;
+  port.postMessage(await handle(message));
+  if (commits.length || others.length) schedule();
+}
+
+port.on('message', (message: WriterRequest) => {
+  (message.op === 'commit' ? commits : others).push(message);
+  schedule();
 });
