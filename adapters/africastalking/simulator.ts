@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { RunningSimulator, SimulatorOptions } from '../../src/core/adapter.js';
-import { systemClock, type Clock } from '../../src/core/clock.js';
-import { SimulatorServer, postCallback, type Fault, type RecordedRequest, type SimReply, type SimRequest } from '../../src/core/simulator.js';
+import type { SimulatorOptions } from '../../src/core/adapter.js';
+import { ProviderSimulator } from '../../src/core/provider-simulator.js';
+import { postCallback, type SimReply, type SimRequest } from '../../src/core/simulator.js';
 import { RECIPIENT_STATUS } from './recipient-status.js';
 
 /**
@@ -47,23 +47,18 @@ export interface DeliveredReport {
 const SANDBOX_NETWORK = '99999';
 const BAD_AUTH = 'The supplied authentication is invalid';
 
-export class AfricasTalkingSimulator implements RunningSimulator {
-  readonly server = new SimulatorServer();
+export class AfricasTalkingSimulator extends ProviderSimulator {
   readonly messages = new Map<string, SimulatedMessage>();
   readonly reports: DeliveredReport[] = [];
   readonly credentials: { username: string; apiKey: string };
-  url = '';
-  config: Record<string, unknown> = {};
   callbackUrl?: string;
 
-  private readonly clock: Clock;
   private readonly outcomes: DeliveryOutcome[] = [];
   private readonly blacklisted = new Set<string>();
-  private readonly inFlight = new Set<Promise<void>>();
   private balanceAmount: number;
 
   constructor(private readonly options: AfricasTalkingSimulatorOptions = {}) {
-    this.clock = options.clock ?? systemClock;
+    super(options);
     this.balanceAmount = options.balance ?? 1000;
     this.callbackUrl = options.callbackUrl;
     this.credentials = { username: options.username ?? 'sandbox', apiKey: `atsk_${randomBytes(32).toString('hex')}` };
@@ -73,24 +68,9 @@ export class AfricasTalkingSimulator implements RunningSimulator {
       .route('POST', '/simulator/delivery-reports', () => ({ status: 200, body: '' }));
   }
 
-  async start(): Promise<this> {
-    this.url = await this.server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1');
-    this.callbackUrl ??= `${this.url}/simulator/delivery-reports`;
-    this.config = { baseUrl: this.url, environment: 'sandbox', username: this.credentials.username, apiKey: this.credentials.apiKey };
-    return this;
-  }
-
-  async close(): Promise<void> {
-    await this.server.close();
-    await this.idle();
-  }
-
-  get requests(): RecordedRequest[] {
-    return this.server.requests;
-  }
-
-  received(path: string | RegExp): RecordedRequest[] {
-    return this.server.received(path);
+  protected onListening(url: string): void {
+    this.callbackUrl ??= `${url}/simulator/delivery-reports`;
+    this.config = { baseUrl: url, environment: 'sandbox', username: this.credentials.username, apiKey: this.credentials.apiKey };
   }
 
   get balance(): number {
@@ -99,11 +79,6 @@ export class AfricasTalkingSimulator implements RunningSimulator {
 
   setBalance(amount: number): this {
     this.balanceAmount = amount;
-    return this;
-  }
-
-  failNext(fault: Fault, times = 1, match?: RegExp): this {
-    this.server.failNext(fault, times, match);
     return this;
   }
 
@@ -117,10 +92,6 @@ export class AfricasTalkingSimulator implements RunningSimulator {
   blacklist(...numbers: string[]): this {
     for (const n of numbers) this.blacklisted.add(n);
     return this;
-  }
-
-  async idle(): Promise<void> {
-    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 
   private currencyAmount(n: number): string {
@@ -164,7 +135,7 @@ export class AfricasTalkingSimulator implements RunningSimulator {
       const messageId = `ATXid_${randomBytes(16).toString('hex')}`;
       const msg: SimulatedMessage = { messageId, number, message: form.message, from: form.from, cost: price, delivery: this.outcomes.shift() ?? { status: 'Success' } };
       this.messages.set(messageId, msg);
-      this.track(() => this.report(msg));
+      this.later(() => this.report(msg), this.options.callbackDelayMs);
       return { statusCode: 101, number, status: 'Success', cost: this.currencyAmount(price), messageId };
     });
     const sent = recipients.filter((r) => r.statusCode === 101);
@@ -186,17 +157,6 @@ export class AfricasTalkingSimulator implements RunningSimulator {
     const balance = `${this.options.currency ?? 'KES'} ${this.balanceAmount.toFixed(2)}`;
     if (this.wantsJson(req)) return { body: { UserData: { balance } } };
     return { headers: { 'content-type': 'application/xml' }, body: `<?xml version="1.0" encoding="UTF-8"?><AfricasTalkingResponse><UserData><balance>${balance}</balance></UserData></AfricasTalkingResponse>` };
-  }
-
-  private track(work: () => Promise<void>): void {
-    const p = (async () => {
-      // Reports follow the send's answer.
-      await new Promise((resolve) => setImmediate(resolve));
-      if (this.options.callbackDelayMs) await this.clock.sleep(this.options.callbackDelayMs);
-      await work();
-    })().catch(() => undefined);
-    this.inFlight.add(p);
-    void p.finally(() => this.inFlight.delete(p));
   }
 
   private async report(msg: SimulatedMessage): Promise<void> {

@@ -1,8 +1,8 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
-import type { RunningSimulator, SimulatorOptions } from '../../src/core/adapter.js';
-import { systemClock, type Clock } from '../../src/core/clock.js';
-import { SimulatorServer, postCallback, type Fault, type RecordedRequest, type SimReply, type SimRequest } from '../../src/core/simulator.js';
+import type { SimulatorOptions } from '../../src/core/adapter.js';
+import { ProviderSimulator } from '../../src/core/provider-simulator.js';
+import { LostAnswers, deliverCallback, type PostedCallback, type SimReply, type SimRequest } from '../../src/core/simulator.js';
 import { chargeCompletedV3, legacyCharge, type TransactionRecord } from './payloads.js';
 import { checkoutPage } from './simulator-checkout.js';
 
@@ -16,13 +16,7 @@ export interface FlutterwaveSimulatorOptions extends SimulatorOptions {
   webhookShape?: 'v3' | 'legacy';
 }
 
-export interface WebhookDelivery {
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-  /** The receiver's status; 0 when unreachable. */
-  status: number;
-}
+export type WebhookDelivery = PostedCallback;
 
 interface Checkout {
   txRef: string;
@@ -45,24 +39,20 @@ const NOT_FOUND = 'No transaction was found for this id';
  * hosted page, verify by id and by tx_ref, refunds, balances, and
  * `charge.completed` webhooks with `verif-hash` in either body shape.
  */
-export class FlutterwaveSimulator implements RunningSimulator {
-  readonly server = new SimulatorServer();
+export class FlutterwaveSimulator extends ProviderSimulator {
   readonly secretKey: string;
   readonly webhookHash: string;
   webhookUrl?: string;
   webhookShape: 'v3' | 'legacy';
   autoComplete?: 'successful' | 'failed';
   readonly deliveries: WebhookDelivery[] = [];
-  url = '';
-  config: Record<string, unknown> = {};
-  private readonly clock: Clock;
+  protected override readonly apiPrefix = '/v3';
   private readonly checkouts = new Map<string, Checkout>();
-  private readonly inFlight = new Set<Promise<unknown>>();
-  private readonly lostAnswers: ('stall' | 'drop')[] = [];
+  private readonly lost = new LostAnswers();
   private nextId = randomInt(4_000_000, 5_000_000);
 
   constructor(options: FlutterwaveSimulatorOptions = {}) {
-    this.clock = options.clock ?? systemClock;
+    super(options);
     this.secretKey = options.secretKey ?? `FLWSECK_TEST-${randomBytes(16).toString('hex')}-X`;
     this.webhookHash = options.webhookHash ?? `sim-hash-${randomBytes(12).toString('hex')}`;
     this.webhookUrl = options.callbackUrl;
@@ -72,10 +62,11 @@ export class FlutterwaveSimulator implements RunningSimulator {
   }
 
   static async start(options: FlutterwaveSimulatorOptions = {}): Promise<FlutterwaveSimulator> {
-    const sim = new FlutterwaveSimulator(options);
-    sim.url = await sim.server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
-    sim.config = { baseUrl: `${sim.url}/v3`, secretKey: sim.secretKey, environment: 'sandbox', redirectUrl: `${sim.url}/checkout-complete` };
-    return sim;
+    return new FlutterwaveSimulator(options).start();
+  }
+
+  protected onListening(url: string): void {
+    this.config = { baseUrl: `${url}${this.apiPrefix}`, secretKey: this.secretKey, environment: 'sandbox', redirectUrl: `${url}/checkout-complete` };
   }
 
   /** The secret the webhooks carry (the dashboard's secret hash): the integration's webhook secret. */
@@ -83,22 +74,8 @@ export class FlutterwaveSimulator implements RunningSimulator {
     return this.webhookHash;
   }
 
-  get requests(): RecordedRequest[] {
-    return this.server.requests;
-  }
-
-  /** Requests to a path under /v3 (e.g. "/payments"). */
-  received(path: string | RegExp): RecordedRequest[] {
-    return this.server.received(typeof path === 'string' ? `/v3${path}` : path);
-  }
-
-  /** The next `times` API requests fail this way, with Flutterwave's error body unless one is given. */
-  failNext(fault: Fault, times = 1, match?: RegExp): this {
-    const body = (status: number) => envelope(status === 429 ? 'Too many requests, please try again later' : (STATUS_CODES[status] ?? 'Error'), null, 'error');
-    const shaped: Fault =
-      fault.kind === 'status' ? { ...fault, body: fault.body ?? body(fault.status) } : fault.kind === 'rate-limit' ? { ...fault, body: fault.body ?? body(429) } : fault;
-    this.server.failNext(shaped, times, match);
-    return this;
+  protected override errorBody(status: number): unknown {
+    return envelope(status === 429 ? 'Too many requests, please try again later' : (STATUS_CODES[status] ?? 'Error'), null, 'error');
   }
 
   /**
@@ -107,7 +84,7 @@ export class FlutterwaveSimulator implements RunningSimulator {
    * The ambiguous case an unsafe operation must reconcile.
    */
   loseNextAnswers(kind: 'stall' | 'drop', times = 1): this {
-    for (let i = 0; i < times; i++) this.lostAnswers.push(kind);
+    this.lost.add(kind, times);
     return this;
   }
 
@@ -134,28 +111,11 @@ export class FlutterwaveSimulator implements RunningSimulator {
     return { transactionId: checkout.tx.id, delivery };
   }
 
-  /** Waits for webhooks still being delivered (automatic completions). */
-  async settle(): Promise<void> {
-    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
-  }
-
-  async close(): Promise<void> {
-    await this.settle();
-    await this.server.close();
-  }
-
-  private track<T>(p: Promise<T>): Promise<T> {
-    this.inFlight.add(p);
-    void p.finally(() => this.inFlight.delete(p)).catch(() => undefined);
-    return p;
-  }
-
   private async sendWebhook(tx: TransactionRecord, shape: 'v3' | 'legacy'): Promise<WebhookDelivery | undefined> {
     if (!this.webhookUrl) return undefined;
     const body = JSON.stringify(shape === 'legacy' ? legacyCharge(tx) : chargeCompletedV3(tx));
     const headers = { 'content-type': 'application/json', 'verif-hash': this.webhookHash };
-    const status = await postCallback(this.webhookUrl, body, headers);
-    const delivery = { url: this.webhookUrl, headers, body, status };
+    const delivery = await deliverCallback(this.webhookUrl, body, headers);
     this.deliveries.push(delivery);
     return delivery;
   }
@@ -177,12 +137,9 @@ export class FlutterwaveSimulator implements RunningSimulator {
 
   private routes(): void {
     const api = (method: string, path: string, handler: (req: SimRequest) => SimReply) =>
-      this.server.route(method, `/v3${path}`, (req, _raw, res) => {
+      this.server.route(method, this.apiPrefix + path, (req, _raw, res) => {
         if (!this.authorized(req)) return fail(401, 'Invalid authorization key');
-        const reply = handler(req);
-        const lost = this.lostAnswers.shift();
-        if (lost === 'drop') res.socket?.destroy();
-        return lost ? undefined : reply;
+        return this.lost.apply(handler(req), res);
       });
 
     api('POST', '/payments', (req) => {
@@ -205,7 +162,7 @@ export class FlutterwaveSimulator implements RunningSimulator {
       };
       this.checkouts.set(checkout.txRef, checkout);
       const outcome = this.autoComplete;
-      if (outcome) setImmediate(() => void this.track(this.complete(checkout.txRef, outcome)).catch(() => undefined));
+      if (outcome) this.later(() => this.complete(checkout.txRef, outcome));
       return { body: envelope('Hosted Link', { link: `${this.url}/v3/hosted/pay/${checkout.code}` }) };
     });
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { RunningSimulator, SimulatorOptions } from '../../src/core/adapter.js';
-import { systemClock, type Clock } from '../../src/core/clock.js';
-import { SimulatorServer, type Fault, type RecordedRequest, type SimReply, type SimRequest } from '../../src/core/simulator.js';
+import type { SimulatorOptions } from '../../src/core/adapter.js';
+import { ProviderSimulator } from '../../src/core/provider-simulator.js';
+import type { SimReply, SimRequest } from '../../src/core/simulator.js';
 import { FOLDER_MIME } from './query.js';
 import { parseMultipartRelated } from './simulator-multipart.js';
 import { parseFields, parseQuery, select, type Selector } from './simulator-query.js';
@@ -52,23 +52,19 @@ const notFound = (id: string) => googleError(404, 'notFound', `File not found: $
  * delete, list with q / pageSize / pageToken / fields, about.get, and
  * Google's JSON error shape.
  */
-export class DriveSimulator implements RunningSimulator {
-  readonly server = new SimulatorServer();
+export class DriveSimulator extends ProviderSimulator {
   readonly files = new Map<string, SimFile>();
   readonly credentials: { clientId: string; clientSecret: string; refreshToken: string };
   readonly rootId = this.newId();
   readonly folderId = this.newId();
-  url = '';
-  config: Record<string, unknown> = {};
   readonly user = { kind: 'drive#user', displayName: 'Operations Team', emailAddress: 'ops@example.org', me: true, permissionId: '01234567890123456789' };
-  private readonly clock: Clock;
   private readonly accessTokens = new Map<string, number>();
   private readonly refreshTokens = new Set<string>();
   private readonly sessions = new Map<string, UploadSession>();
   private answersToLose = 0;
 
   constructor(private readonly options: DriveSimulatorOptions = {}) {
-    this.clock = options.clock ?? systemClock;
+    super(options);
     this.credentials = {
       clientId: `${randomBytes(6).toString('hex')}-sim.apps.googleusercontent.com`,
       clientSecret: `GOCSPX-${randomBytes(14).toString('base64url')}`,
@@ -90,27 +86,8 @@ export class DriveSimulator implements RunningSimulator {
       .route('PUT', '/upload/drive/v3/files/:id', (req) => this.finishSession(req));
   }
 
-  async start(): Promise<this> {
-    this.url = await this.server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1');
-    this.config = { baseUrl: this.url, tokenUrl: `${this.url}/token`, folderId: this.folderId, ...this.credentials };
-    return this;
-  }
-
-  async close(): Promise<void> {
-    await this.server.close();
-  }
-
-  get requests(): RecordedRequest[] {
-    return this.server.requests;
-  }
-
-  received(path: string | RegExp): RecordedRequest[] {
-    return this.server.received(path);
-  }
-
-  failNext(fault: Fault, times = 1, match?: RegExp): this {
-    this.server.failNext(fault, times, match);
-    return this;
+  protected onListening(url: string): void {
+    this.config = { baseUrl: url, tokenUrl: `${url}/token`, folderId: this.folderId, ...this.credentials };
   }
 
   /** The next `times` uploads are stored, then their answers never come (the client times out). */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { RunningSimulator, SimulatorOptions } from '../../src/core/adapter.js';
-import { systemClock } from '../../src/core/clock.js';
-import { SimulatorServer, type Fault, type RecordedRequest, type SimReply, type SimRequest } from '../../src/core/simulator.js';
+import type { SimulatorOptions } from '../../src/core/adapter.js';
+import { ProviderSimulator } from '../../src/core/provider-simulator.js';
+import type { RecordedRequest, SimReply, SimRequest } from '../../src/core/simulator.js';
 import { REST_PATH } from './client.js';
 import { unflattenParams } from './params.js';
 import { FUNCTIONS, SimException, type SiteState } from './simulator-functions.js';
@@ -21,16 +21,13 @@ export interface MoodleSimulatorOptions extends SimulatorOptions {
  * over a small in-memory site, and Moodle's habit of answering errors with
  * HTTP 200 and an exception body (XML when moodlewsrestformat is not json).
  */
-export class MoodleSimulator implements RunningSimulator {
-  readonly server = new SimulatorServer();
+export class MoodleSimulator extends ProviderSimulator {
   readonly site: SiteState;
-  url = '';
-  config: Record<string, unknown> = {};
   private tokens = new Set<string>();
   readonly token = randomBytes(16).toString('hex');
 
   constructor(private readonly options: MoodleSimulatorOptions = {}) {
-    const clock = options.clock ?? systemClock;
+    super(options);
     this.tokens.add(this.token);
     this.site = {
       sitename: 'Simulated Campus Moodle',
@@ -41,33 +38,18 @@ export class MoodleSimulator implements RunningSimulator {
       grades: new Map(),
       serviceUser: SERVICE_USER,
       functions: options.functions ?? Object.keys(FUNCTIONS),
-      now: () => clock.now(),
+      now: () => this.clock.now(),
     };
     this.server.route('POST', REST_PATH, (req) => this.handle(req)).route('GET', REST_PATH, (req) => this.handle(req));
   }
 
-  async start(): Promise<this> {
-    this.url = await this.server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1');
-    this.config = { baseUrl: this.url, wstoken: this.token };
-    return this;
-  }
-
-  async close(): Promise<void> {
-    await this.server.close();
-  }
-
-  get requests(): RecordedRequest[] {
-    return this.server.requests;
+  protected onListening(url: string): void {
+    this.config = { baseUrl: url, wstoken: this.token };
   }
 
   /** The web service calls received, by function name. */
   calls(wsfunction?: string): RecordedRequest[] {
     return this.server.received(REST_PATH).filter((r) => !wsfunction || r.query.wsfunction === wsfunction);
-  }
-
-  failNext(fault: Fault, times = 1, match?: RegExp): this {
-    this.server.failNext(fault, times, match);
-    return this;
   }
 
   /** The administrator deleted the token (Manage tokens). */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { RunningSimulator, SimulatorOptions } from '../../src/core/adapter.js';
-import { systemClock, type Clock } from '../../src/core/clock.js';
-import { SimulatorServer, postCallback, type Fault, type RecordedRequest, type SimReply, type SimRequest } from '../../src/core/simulator.js';
+import type { SimulatorOptions } from '../../src/core/adapter.js';
+import { ProviderSimulator } from '../../src/core/provider-simulator.js';
+import { postCallback, type SimReply, type SimRequest } from '../../src/core/simulator.js';
 import { darajaTimestamp } from './daraja-time.js';
 import { STK_RESULT_DESCRIPTIONS, resultBody, stkCallbackBody } from './callback-bodies.js';
 import { checkoutRequestId, conversationId, merchantRequestId, originatorConversationId, receiptNumber } from './ids.js';
@@ -53,24 +53,19 @@ export interface DeliveredCallback {
 
 const SUCCESS_DESC = 'The service request is processed successfully.';
 
-export class MpesaSimulator implements RunningSimulator {
-  readonly server = new SimulatorServer();
+export class MpesaSimulator extends ProviderSimulator {
   readonly checkouts = new Map<string, Checkout>();
   readonly callbacks: DeliveredCallback[] = [];
   readonly credentials: { consumerKey: string; consumerSecret: string; shortcode: string; passkey: string; initiator: string; securityCredential: string };
-  url = '';
-  config: Record<string, unknown> = {};
 
-  private readonly clock: Clock;
   private readonly tokens = new Map<string, number>();
   private readonly outcomes: StkOutcome[] = [];
   private readonly receipts = new Map<string, { amount: number; phone: string; reversed: boolean }>();
-  private readonly inFlight = new Set<Promise<void>>();
   private stallsAfterAccept = 0;
   private workingBalance: number;
 
   constructor(private readonly options: MpesaSimulatorOptions = {}) {
-    this.clock = options.clock ?? systemClock;
+    super(options);
     this.workingBalance = options.initialBalance ?? 50_000;
     this.credentials = {
       consumerKey: `sim${randomBytes(12).toString('hex')}`,
@@ -90,9 +85,7 @@ export class MpesaSimulator implements RunningSimulator {
       .route('POST', '/simulator/callbacks', () => ({ body: { ResultCode: 0, ResultDesc: 'Accepted' } }));
   }
 
-  async start(): Promise<this> {
-    const url = await this.server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1');
-    this.url = url;
+  protected onListening(url: string): void {
     const callbackUrl = this.options.callbackUrl ?? `${url}/simulator/callbacks`;
     const { consumerKey, consumerSecret, shortcode, passkey, initiator, securityCredential } = this.credentials;
     this.config = {
@@ -108,26 +101,6 @@ export class MpesaSimulator implements RunningSimulator {
       resultUrl: callbackUrl,
       timeoutUrl: callbackUrl,
     };
-    return this;
-  }
-
-  async close(): Promise<void> {
-    await this.server.close();
-    await this.idle();
-  }
-
-  get requests(): RecordedRequest[] {
-    return this.server.requests;
-  }
-
-  received(path: string | RegExp): RecordedRequest[] {
-    return this.server.received(path);
-  }
-
-  /** Answers the next `times` requests (matching `match`) with a fault instead of processing them. */
-  failNext(fault: Fault, times = 1, match?: RegExp): this {
-    this.server.failNext(fault, times, match);
-    return this;
   }
 
   /** The next STK pushes end this way, in order; unscripted ones succeed. */
@@ -171,22 +144,6 @@ export class MpesaSimulator implements RunningSimulator {
       checkout.callbackUrl,
       stkCallbackBody({ merchantRequestId: checkout.merchantRequestId, checkoutRequestId: checkout.checkoutRequestId, resultCode: chosen.resultCode, resultDesc: checkout.resultDesc, paid }),
     );
-  }
-
-  /** Resolves once every callback scheduled so far has been delivered (or has failed to be). */
-  async idle(): Promise<void> {
-    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
-  }
-
-  private track(work: () => Promise<void>): void {
-    const p = (async () => {
-      // Daraja calls back after it has answered the request.
-      await new Promise((resolve) => setImmediate(resolve));
-      if (this.options.callbackDelayMs) await this.clock.sleep(this.options.callbackDelayMs);
-      await work();
-    })().catch(() => undefined);
-    this.inFlight.add(p);
-    void p.finally(() => this.inFlight.delete(p));
   }
 
   private async deliver(url: string, body: unknown): Promise<void> {
@@ -244,7 +201,7 @@ export class MpesaSimulator implements RunningSimulator {
       state: 'pending',
     };
     this.checkouts.set(checkout.checkoutRequestId, checkout);
-    if (this.options.autoComplete !== false) this.track(() => this.complete(checkout.checkoutRequestId));
+    if (this.options.autoComplete !== false) this.later(() => this.complete(checkout.checkoutRequestId), this.options.callbackDelayMs);
     if (this.stallsAfterAccept > 0) {
       this.stallsAfterAccept--;
       return; // the response is never written; close() ends the socket
@@ -302,7 +259,7 @@ export class MpesaSimulator implements RunningSimulator {
     const ids = this.accepted();
     const original = this.receipts.get(String(body.TransactionID));
     const base = { originatorConversationId: ids.OriginatorConversationID, conversationId: ids.ConversationID, transactionId: receiptNumber() };
-    this.track(async () => {
+    this.later(async () => {
       let result: unknown;
       if (body.Initiator !== this.credentials.initiator) {
         result = resultBody({ ...base, resultCode: 2001, resultDesc: 'The initiator information is invalid.' });
@@ -331,7 +288,7 @@ export class MpesaSimulator implements RunningSimulator {
         });
       }
       await this.deliver(String(body.ResultURL), result);
-    });
+    }, this.options.callbackDelayMs);
     return { body: ids };
   }
 
@@ -344,7 +301,7 @@ export class MpesaSimulator implements RunningSimulator {
     if (problem) return this.invalid(problem);
     const ids = this.accepted();
     const base = { originatorConversationId: ids.OriginatorConversationID, conversationId: ids.ConversationID, transactionId: receiptNumber() };
-    this.track(async () => {
+    this.later(async () => {
       if (body.Initiator !== this.credentials.initiator) {
         await this.deliver(String(body.ResultURL), resultBody({ ...base, resultCode: 2001, resultDesc: 'The initiator information is invalid.' }));
         return;
@@ -364,7 +321,7 @@ export class MpesaSimulator implements RunningSimulator {
           queueTimeoutUrl: String(body.QueueTimeOutURL),
         }),
       );
-    });
+    }, this.options.callbackDelayMs);
     return { body: ids };
   }
 }

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
-import type { RunningSimulator, SimulatorOptions } from '../../src/core/adapter.js';
-import { systemClock, type Clock } from '../../src/core/clock.js';
-import { SimulatorServer, postCallback, type Fault, type RecordedRequest, type SimReply, type SimRequest } from '../../src/core/simulator.js';
+import type { SimulatorOptions } from '../../src/core/adapter.js';
+import { ProviderSimulator } from '../../src/core/provider-simulator.js';
+import { LostAnswers, deliverCallback, type PostedCallback, type SimReply, type SimRequest } from '../../src/core/simulator.js';
 import type { PaystackTransaction } from './transaction.js';
 import { chargeSuccess, refundEvent, type RefundNotice } from './payloads.js';
 import { checkoutPage } from './simulator-page.js';
@@ -12,12 +12,8 @@ export interface PaystackSimulatorOptions extends SimulatorOptions {
   autoComplete?: 'success' | 'failed';
 }
 
-export interface WebhookDelivery {
-  url: string;
+export interface WebhookDelivery extends PostedCallback {
   event: string;
-  headers: Record<string, string>;
-  body: string;
-  status: number;
 }
 
 interface Sim {
@@ -36,22 +32,17 @@ const ok = (message: string, data: unknown): SimReply => ({ body: { status: true
  * refunds, balance, and webhooks signed with x-paystack-signature (hex
  * HMAC-SHA512 of the body keyed with the secret key).
  */
-export class PaystackSimulator implements RunningSimulator {
-  readonly server = new SimulatorServer();
+export class PaystackSimulator extends ProviderSimulator {
   readonly secretKey: string;
   webhookUrl?: string;
   autoComplete?: 'success' | 'failed';
   readonly deliveries: WebhookDelivery[] = [];
-  url = '';
-  config: Record<string, unknown> = {};
-  private readonly clock: Clock;
   private readonly transactions = new Map<string, Sim>();
-  private readonly inFlight = new Set<Promise<unknown>>();
-  private readonly lostAnswers: ('stall' | 'drop')[] = [];
+  private readonly lost = new LostAnswers();
   private nextId = randomInt(3_000_000, 4_000_000);
 
   constructor(options: PaystackSimulatorOptions = {}) {
-    this.clock = options.clock ?? systemClock;
+    super(options);
     this.secretKey = options.secretKey ?? `sk_test_${randomBytes(20).toString('hex')}`;
     this.webhookUrl = options.callbackUrl;
     this.autoComplete = options.autoComplete;
@@ -59,10 +50,11 @@ export class PaystackSimulator implements RunningSimulator {
   }
 
   static async start(options: PaystackSimulatorOptions = {}): Promise<PaystackSimulator> {
-    const sim = new PaystackSimulator(options);
-    sim.url = await sim.server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
-    sim.config = { baseUrl: sim.url, secretKey: sim.secretKey, environment: 'sandbox', callbackUrl: `${sim.url}/checkout-complete` };
-    return sim;
+    return new PaystackSimulator(options).start();
+  }
+
+  protected onListening(url: string): void {
+    this.config = { baseUrl: url, secretKey: this.secretKey, environment: 'sandbox', callbackUrl: `${url}/checkout-complete` };
   }
 
   /** Paystack signs webhooks with the secret key: the integration's webhook secret. */
@@ -70,25 +62,13 @@ export class PaystackSimulator implements RunningSimulator {
     return this.secretKey;
   }
 
-  get requests(): RecordedRequest[] {
-    return this.server.requests;
-  }
-
-  received(path: string | RegExp): RecordedRequest[] {
-    return this.server.received(path);
-  }
-
-  failNext(fault: Fault, times = 1, match?: RegExp): this {
-    const body = (s: number) => ({ status: false, message: s === 429 ? 'Too many requests. Please retry after some time' : s >= 500 ? 'An error occurred' : 'Request failed' });
-    const shaped: Fault =
-      fault.kind === 'status' ? { ...fault, body: fault.body ?? body(fault.status) } : fault.kind === 'rate-limit' ? { ...fault, body: fault.body ?? body(429) } : fault;
-    this.server.failNext(shaped, times, match);
-    return this;
+  protected override errorBody(s: number): unknown {
+    return { status: false, message: s === 429 ? 'Too many requests. Please retry after some time' : s >= 500 ? 'An error occurred' : 'Request failed' };
   }
 
   /** The next `times` API requests are carried out, then their answer is lost. */
   loseNextAnswers(kind: 'stall' | 'drop', times = 1): this {
-    for (let i = 0; i < times; i++) this.lostAnswers.push(kind);
+    this.lost.add(kind, times);
     return this;
   }
 
@@ -133,26 +113,11 @@ export class PaystackSimulator implements RunningSimulator {
     return { transactionId: tx.id };
   }
 
-  async settle(): Promise<void> {
-    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
-  }
-
-  async close(): Promise<void> {
-    await this.settle();
-    await this.server.close();
-  }
-
-  private track<T>(p: Promise<T>): Promise<T> {
-    this.inFlight.add(p);
-    void p.finally(() => this.inFlight.delete(p)).catch(() => undefined);
-    return p;
-  }
-
   private async sendWebhook(event: string, payload: Record<string, unknown>): Promise<WebhookDelivery | undefined> {
     if (!this.webhookUrl) return undefined;
     const body = JSON.stringify(payload);
     const headers = { 'content-type': 'application/json', 'x-paystack-signature': this.sign(body) };
-    const delivery = { url: this.webhookUrl, event, headers, body, status: await postCallback(this.webhookUrl, body, headers) };
+    const delivery = { ...(await deliverCallback(this.webhookUrl, body, headers)), event };
     this.deliveries.push(delivery);
     return delivery;
   }
@@ -165,10 +130,7 @@ export class PaystackSimulator implements RunningSimulator {
     const api = (method: string, path: string, handler: (req: SimRequest) => SimReply) =>
       this.server.route(method, path, (req, _raw, res) => {
         if (req.headers.authorization !== `Bearer ${this.secretKey}`) return fail(401, 'Invalid key');
-        const reply = handler(req);
-        const lost = this.lostAnswers.shift();
-        if (lost === 'drop') res.socket?.destroy();
-        return lost ? undefined : reply;
+        return this.lost.apply(handler(req), res);
       });
 
     api('POST', '/transaction/initialize', (req) => {
@@ -202,7 +164,7 @@ export class PaystackSimulator implements RunningSimulator {
       };
       this.transactions.set(reference, sim);
       const outcome = this.autoComplete;
-      if (outcome) setImmediate(() => void this.track(this.complete(reference, outcome)).catch(() => undefined));
+      if (outcome) this.later(() => this.complete(reference, outcome));
       return ok('Authorization URL created', { authorization_url: `${this.url}/checkout/${sim.accessCode}`, access_code: sim.accessCode, reference });
     });
 
@@ -226,9 +188,9 @@ export class PaystackSimulator implements RunningSimulator {
       const now = new Date(this.clock.now()).toISOString();
       const notice: RefundNotice = { id, status: 'processed', transactionReference: sim.tx.reference, amount, currency: sim.tx.currency, customerEmail: sim.tx.customer?.email };
       // Queued now, processed a moment later, as Paystack does; a full refund reverses the transaction.
-      setImmediate(() => {
+      this.later(async () => {
         if (sim.refunded === sim.tx.amount) sim.tx.status = 'reversed';
-        void this.track(this.sendWebhook('refund.processed', refundEvent(notice))).catch(() => undefined);
+        await this.sendWebhook('refund.processed', refundEvent(notice));
       });
       return ok('Refund has been queued for processing', {
         transaction: { id: sim.tx.id, domain: 'test', reference: sim.tx.reference, amount: sim.tx.amount, paid_at: sim.tx.paid_at, channel: sim.tx.channel, currency: sim.tx.currency },

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
-import type { RunningSimulator, SimulatorOptions } from '../../src/core/adapter.js';
-import { systemClock, type Clock } from '../../src/core/clock.js';
-import { SimulatorServer, postCallback, type Fault, type RecordedRequest, type SimReply, type SimRequest } from '../../src/core/simulator.js';
+import type { SimulatorOptions } from '../../src/core/adapter.js';
+import { ProviderSimulator } from '../../src/core/provider-simulator.js';
+import { LostAnswers, postCallback, type SimReply, type SimRequest } from '../../src/core/simulator.js';
 import { TOKEN_LIFETIME_MS } from './token.js';
 import { paymentPage } from './simulator-page.js';
 
@@ -58,26 +58,22 @@ const pesapalError = (status: number, code: string, message: string, type = 'api
  * orders with a payment page, status by tracking id, refund requests, and
  * IPNs (GET or POST, unsigned) sent to the registered URL.
  */
-export class PesapalSimulator implements RunningSimulator {
-  readonly server = new SimulatorServer();
+export class PesapalSimulator extends ProviderSimulator {
   readonly consumerKey: string;
   readonly consumerSecret: string;
   tokenLifetimeMs: number;
   autoComplete?: 'COMPLETED' | 'FAILED';
   readonly deliveries: IpnDelivery[] = [];
   readonly ipns = new Map<string, Ipn>();
-  url = '';
-  config: Record<string, unknown> = {};
-  private readonly clock: Clock;
+  protected override readonly apiPrefix = '/pesapalv3/api';
   private readonly tokens = new Map<string, number>();
   private readonly orders = new Map<string, Order>();
-  private readonly inFlight = new Set<Promise<unknown>>();
-  private readonly lostAnswers: ('stall' | 'drop')[] = [];
+  private readonly lost = new LostAnswers();
   private readonly ipnSink?: string;
   private ipnUrl?: string;
 
   constructor(options: PesapalSimulatorOptions = {}) {
-    this.clock = options.clock ?? systemClock;
+    super(options);
     this.consumerKey = options.consumerKey ?? randomBytes(24).toString('base64');
     this.consumerSecret = options.consumerSecret ?? randomBytes(20).toString('base64');
     this.tokenLifetimeMs = options.tokenLifetimeMs ?? TOKEN_LIFETIME_MS;
@@ -87,39 +83,27 @@ export class PesapalSimulator implements RunningSimulator {
   }
 
   static async start(options: PesapalSimulatorOptions = {}): Promise<PesapalSimulator> {
-    const sim = new PesapalSimulator(options);
-    sim.url = await sim.server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
-    sim.config = {
-      baseUrl: `${sim.url}/pesapalv3`,
-      consumerKey: sim.consumerKey,
-      consumerSecret: sim.consumerSecret,
+    return new PesapalSimulator(options).start();
+  }
+
+  protected onListening(url: string): void {
+    this.config = {
+      baseUrl: `${url}/pesapalv3`,
+      consumerKey: this.consumerKey,
+      consumerSecret: this.consumerSecret,
       environment: 'sandbox',
-      ipnUrl: sim.ipnUrl ?? `${sim.url}/ipn-sink`,
-      callbackUrl: `${sim.url}/checkout-complete`,
+      ipnUrl: this.ipnUrl ?? `${url}/ipn-sink`,
+      callbackUrl: `${url}/checkout-complete`,
     };
-    return sim;
   }
 
-  get requests(): RecordedRequest[] {
-    return this.server.requests;
-  }
-
-  /** Requests to a path under /pesapalv3/api (e.g. "/Auth/RequestToken"). */
-  received(path: string): RecordedRequest[] {
-    return this.server.received(`/pesapalv3/api${path}`);
-  }
-
-  failNext(fault: Fault, times = 1, match?: RegExp): this {
-    const body = (s: number) => ({ error: { error_type: 'api_error', code: s === 429 ? 'too_many_requests' : `http_${s}`, message: STATUS_CODES[s] ?? 'Error' }, status: String(s) });
-    const shaped: Fault =
-      fault.kind === 'status' ? { ...fault, body: fault.body ?? body(fault.status) } : fault.kind === 'rate-limit' ? { ...fault, body: fault.body ?? body(429) } : fault;
-    this.server.failNext(shaped, times, match);
-    return this;
+  protected override errorBody(s: number): unknown {
+    return { error: { error_type: 'api_error', code: s === 429 ? 'too_many_requests' : `http_${s}`, message: STATUS_CODES[s] ?? 'Error' }, status: String(s) };
   }
 
   /** The next `times` authenticated requests are carried out, then their answer is lost. */
   loseNextAnswers(kind: 'stall' | 'drop', times = 1): this {
-    for (let i = 0; i < times; i++) this.lostAnswers.push(kind);
+    this.lost.add(kind, times);
     return this;
   }
 
@@ -143,21 +127,6 @@ export class PesapalSimulator implements RunningSimulator {
     order.confirmationCode = status === 'COMPLETED' ? randomBytes(5).toString('hex').toUpperCase() : '';
     const delivery = await this.track(this.notify(order));
     return { orderTrackingId: order.trackingId, delivery };
-  }
-
-  async settle(): Promise<void> {
-    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
-  }
-
-  async close(): Promise<void> {
-    await this.settle();
-    await this.server.close();
-  }
-
-  private track<T>(p: Promise<T>): Promise<T> {
-    this.inFlight.add(p);
-    void p.finally(() => this.inFlight.delete(p)).catch(() => undefined);
-    return p;
   }
 
   private async notify(order: Order): Promise<IpnDelivery> {
@@ -220,12 +189,9 @@ export class PesapalSimulator implements RunningSimulator {
   private routes(): void {
     const s = this.server;
     const api = (method: string, path: string, handler: (req: SimRequest) => SimReply) =>
-      s.route(method, `/pesapalv3/api${path}`, (req, _raw, res) => {
+      s.route(method, this.apiPrefix + path, (req, _raw, res) => {
         if (!this.authorized(req)) return pesapalError(401, 'invalid_api_credentials_provided', 'Invalid Access Token', 'authentication_error');
-        const reply = handler(req);
-        const lost = this.lostAnswers.shift();
-        if (lost === 'drop') res.socket?.destroy();
-        return lost ? undefined : reply;
+        return this.lost.apply(handler(req), res);
       });
 
     s.route('POST', '/pesapalv3/api/Auth/RequestToken', (req) => {
@@ -290,7 +256,7 @@ export class PesapalSimulator implements RunningSimulator {
       };
       this.orders.set(order.trackingId, order);
       const outcome = this.autoComplete;
-      if (outcome) setImmediate(() => void this.track(this.complete(order.trackingId, outcome)).catch(() => undefined));
+      if (outcome) this.later(() => this.complete(order.trackingId, outcome));
       return {
         body: {
           order_tracking_id: order.trackingId,
@@ -322,7 +288,7 @@ export class PesapalSimulator implements RunningSimulator {
       // The simulated merchant approves at once; a full refund reverses the payment and Pesapal notifies.
       if (order.amount - order.refunded < 1e-9) {
         order.status = 'REVERSED';
-        setImmediate(() => void this.track(this.notify(order)).catch(() => undefined));
+        this.later(() => this.notify(order));
       }
       return { body: { status: '200', message: 'Refund request successfully' } };
     });

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { RunningSimulator, SimulatorOptions } from '../../src/core/adapter.js';
-import { systemClock, type Clock } from '../../src/core/clock.js';
-import { SimulatorServer, postCallback, type Fault, type RecordedRequest, type SimReply, type SimRequest } from '../../src/core/simulator.js';
+import type { SimulatorOptions } from '../../src/core/adapter.js';
+import { ProviderSimulator } from '../../src/core/provider-simulator.js';
+import { LostAnswers, deliverCallback, type PostedCallback, type SimReply, type SimRequest } from '../../src/core/simulator.js';
 import type { RazorpayOrder, RazorpayPayment, RazorpayRefund } from './entities.js';
 import { eventBody } from './payloads.js';
 import { checkoutPage } from './simulator-page.js';
@@ -15,12 +15,8 @@ export interface RazorpaySimulatorOptions extends SimulatorOptions {
   autoComplete?: 'captured' | 'failed';
 }
 
-export interface WebhookDelivery {
-  url: string;
+export interface WebhookDelivery extends PostedCallback {
   event: string;
-  headers: Record<string, string>;
-  body: string;
-  status: number;
 }
 
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -53,24 +49,20 @@ const NO_SUCH_ID = 'The id provided does not exist';
  * receipt), payments per order, refunds, and signed webhooks
  * (X-Razorpay-Signature, X-Razorpay-Event-Id).
  */
-export class RazorpaySimulator implements RunningSimulator {
-  readonly server = new SimulatorServer();
+export class RazorpaySimulator extends ProviderSimulator {
   readonly keyId: string;
   readonly keySecret: string;
   readonly webhookSecret: string;
   webhookUrl?: string;
   autoComplete?: 'captured' | 'failed';
   readonly deliveries: WebhookDelivery[] = [];
-  url = '';
-  config: Record<string, unknown> = {};
-  private readonly clock: Clock;
+  protected override readonly apiPrefix = '/v1';
   private readonly orders = new Map<string, RazorpayOrder>();
   private readonly payments = new Map<string, RazorpayPayment>();
-  private readonly inFlight = new Set<Promise<unknown>>();
-  private readonly lostAnswers: ('stall' | 'drop')[] = [];
+  private readonly lost = new LostAnswers();
 
   constructor(options: RazorpaySimulatorOptions = {}) {
-    this.clock = options.clock ?? systemClock;
+    super(options);
     this.keyId = options.keyId ?? `rzp_test_${razorpayId('k').slice(2)}`;
     this.keySecret = options.keySecret ?? randomBytes(18).toString('base64url');
     this.webhookSecret = options.webhookSecret ?? `whsec-sim-${randomBytes(12).toString('hex')}`;
@@ -80,33 +72,20 @@ export class RazorpaySimulator implements RunningSimulator {
   }
 
   static async start(options: RazorpaySimulatorOptions = {}): Promise<RazorpaySimulator> {
-    const sim = new RazorpaySimulator(options);
-    sim.url = await sim.server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
-    sim.config = { baseUrl: `${sim.url}/v1`, keyId: sim.keyId, keySecret: sim.keySecret, environment: 'sandbox' };
-    return sim;
+    return new RazorpaySimulator(options).start();
   }
 
-  get requests(): RecordedRequest[] {
-    return this.server.requests;
+  protected onListening(url: string): void {
+    this.config = { baseUrl: `${url}${this.apiPrefix}`, keyId: this.keyId, keySecret: this.keySecret, environment: 'sandbox' };
   }
 
-  /** Requests to a path under /v1 (e.g. "/orders"). */
-  received(path: string): RecordedRequest[] {
-    return this.server.received(`/v1${path}`);
-  }
-
-  failNext(fault: Fault, times = 1, match?: RegExp): this {
-    const body = (s: number) =>
-      errorReply(s, s === 429 ? 'Too many requests' : s >= 500 ? 'The server encountered an error. The incident has been reported to admins.' : 'Authentication failed').body;
-    const shaped: Fault =
-      fault.kind === 'status' ? { ...fault, body: fault.body ?? body(fault.status) } : fault.kind === 'rate-limit' ? { ...fault, body: fault.body ?? body(429) } : fault;
-    this.server.failNext(shaped, times, match);
-    return this;
+  protected override errorBody(s: number): unknown {
+    return errorReply(s, s === 429 ? 'Too many requests' : s >= 500 ? 'The server encountered an error. The incident has been reported to admins.' : 'Authentication failed').body;
   }
 
   /** The next `times` API requests are carried out, then their answer is lost. */
   loseNextAnswers(kind: 'stall' | 'drop', times = 1): this {
-    for (let i = 0; i < times; i++) this.lostAnswers.push(kind);
+    this.lost.add(kind, times);
     return this;
   }
 
@@ -164,30 +143,15 @@ export class RazorpaySimulator implements RunningSimulator {
     return createHmac('sha256', this.webhookSecret).update(body).digest('hex');
   }
 
-  async settle(): Promise<void> {
-    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
-  }
-
-  async close(): Promise<void> {
-    await this.settle();
-    await this.server.close();
-  }
-
   private now(): number {
     return Math.floor(this.clock.now() / 1000);
-  }
-
-  private track<T>(p: Promise<T>): Promise<T> {
-    this.inFlight.add(p);
-    void p.finally(() => this.inFlight.delete(p)).catch(() => undefined);
-    return p;
   }
 
   private async sendWebhook(event: string, payload: Record<string, unknown>): Promise<WebhookDelivery | undefined> {
     if (!this.webhookUrl) return undefined;
     const body = JSON.stringify(payload);
     const headers = { 'content-type': 'application/json', 'x-razorpay-signature': this.sign(body), 'x-razorpay-event-id': razorpayId('evt').slice(4) };
-    const delivery = { url: this.webhookUrl, event, headers, body, status: await postCallback(this.webhookUrl, body, headers) };
+    const delivery = { ...(await deliverCallback(this.webhookUrl, body, headers)), event };
     this.deliveries.push(delivery);
     return delivery;
   }
@@ -203,12 +167,9 @@ export class RazorpaySimulator implements RunningSimulator {
 
   private routes(): void {
     const api = (method: string, path: string, handler: (req: SimRequest) => SimReply) =>
-      this.server.route(method, `/v1${path}`, (req, _raw, res) => {
+      this.server.route(method, this.apiPrefix + path, (req, _raw, res) => {
         if (!this.authorized(req)) return errorReply(401, 'Authentication failed');
-        const reply = handler(req);
-        const lost = this.lostAnswers.shift();
-        if (lost === 'drop') res.socket?.destroy();
-        return lost ? undefined : reply;
+        return this.lost.apply(handler(req), res);
       });
 
     api('POST', '/orders', (req) => {
@@ -233,7 +194,7 @@ export class RazorpaySimulator implements RunningSimulator {
       };
       this.orders.set(order.id, order);
       const outcome = this.autoComplete;
-      if (outcome) setImmediate(() => void this.track(this.complete(order.id, outcome)).catch(() => undefined));
+      if (outcome) this.later(() => this.complete(order.id, outcome));
       return { body: order };
     });
 
@@ -287,7 +248,7 @@ export class RazorpaySimulator implements RunningSimulator {
         created_at: this.now(),
       };
       const now = this.now();
-      setImmediate(() => void this.track(this.sendWebhook('refund.processed', eventBody('refund.processed', { refund, payment }, now))).catch(() => undefined));
+      this.later(() => this.sendWebhook('refund.processed', eventBody('refund.processed', { refund, payment }, now)));
       return { body: { ...refund, notes: [], acquirer_data: { arn: null }, batch_id: null } };
     });
 

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { RunningSimulator, SimulatorOptions } from '../../src/core/adapter.js';
-import { systemClock, type Clock } from '../../src/core/clock.js';
-import { SimulatorServer, type Fault, type RecordedRequest, type SimReply, type SimRequest } from '../../src/core/simulator.js';
+import type { SimulatorOptions } from '../../src/core/adapter.js';
+import { ProviderSimulator } from '../../src/core/provider-simulator.js';
+import type { SimReply, SimRequest } from '../../src/core/simulator.js';
 import { verifySigV4 } from './simulator-sigv4.js';
 import { errorXml, listXml } from './simulator-xml.js';
 
@@ -26,19 +26,15 @@ export interface SimObject {
  * signature is verified against the simulator's own secret, and refusals
  * come back as S3's XML errors.
  */
-export class S3Simulator implements RunningSimulator {
-  readonly server = new SimulatorServer();
+export class S3Simulator extends ProviderSimulator {
   readonly buckets = new Map<string, Map<string, SimObject>>();
   readonly credentials: { accessKeyId: string; secretAccessKey: string };
   readonly bucket: string;
   readonly region: string;
-  url = '';
-  config: Record<string, unknown> = {};
-  private readonly clock: Clock;
   private requestCount = 0;
 
-  constructor(private readonly options: S3SimulatorOptions = {}) {
-    this.clock = options.clock ?? systemClock;
+  constructor(options: S3SimulatorOptions = {}) {
+    super(options);
     this.bucket = options.bucket ?? 'sim-bucket';
     this.region = options.region ?? 'us-east-1';
     this.buckets.set(this.bucket, new Map());
@@ -49,27 +45,8 @@ export class S3Simulator implements RunningSimulator {
     }
   }
 
-  async start(): Promise<this> {
-    this.url = await this.server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1');
-    this.config = { baseUrl: this.url, bucket: this.bucket, region: this.region, pathStyle: true, ...this.credentials };
-    return this;
-  }
-
-  async close(): Promise<void> {
-    await this.server.close();
-  }
-
-  get requests(): RecordedRequest[] {
-    return this.server.requests;
-  }
-
-  received(path: string | RegExp): RecordedRequest[] {
-    return this.server.received(path);
-  }
-
-  failNext(fault: Fault, times = 1, match?: RegExp): this {
-    this.server.failNext(fault, times, match);
-    return this;
+  protected onListening(url: string): void {
+    this.config = { baseUrl: url, bucket: this.bucket, region: this.region, pathStyle: true, ...this.credentials };
   }
 
   /** The objects of the simulator's bucket. */

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
-import type { RunningSimulator, SimulatorOptions } from '../../src/core/adapter.js';
-import { systemClock, type Clock } from '../../src/core/clock.js';
-import { SimulatorServer, postCallback, type Fault, type RecordedRequest, type SimReply, type SimRequest } from '../../src/core/simulator.js';
+import type { SimulatorOptions } from '../../src/core/adapter.js';
+import { ProviderSimulator } from '../../src/core/provider-simulator.js';
+import { deliverCallback, type PostedCallback, type SimReply, type SimRequest } from '../../src/core/simulator.js';
 import { mailProblems, parseActivityQuery, recipientsOf, sendgridFailure, type SendgridErrorReply } from './simulator-checks.js';
 import type { SendgridEvent } from './webhook.js';
 
@@ -24,12 +24,7 @@ export interface SendgridSimulatorOptions extends SimulatorOptions {
 
 export type Outcome = { event: 'delivered' } | { event: 'bounce'; reason?: string } | { event: 'dropped'; reason?: string };
 
-export interface PostedBatch {
-  url: string;
-  status: number;
-  body: string;
-  headers: Record<string, string>;
-}
+export type PostedBatch = PostedCallback;
 
 interface Row {
   email: string;
@@ -51,22 +46,17 @@ interface SimMail {
 
 const LIMIT = 600;
 
-export class SendgridSimulator implements RunningSimulator {
-  readonly server = new SimulatorServer();
+export class SendgridSimulator extends ProviderSimulator {
   readonly mails = new Map<string, SimMail>();
   readonly batches: PostedBatch[] = [];
   readonly credentials = { apiKey: `SG.${randomBytes(16).toString('base64url').slice(0, 22)}.${randomBytes(32).toString('base64url').slice(0, 43)}`, from: 'noreply@example.com' };
   /** Base64 DER of the Event Webhook verification key, as the SendGrid dashboard shows it. */
   readonly publicKey: string;
-  url = '';
-  config: Record<string, unknown> = {};
   /** Webhook settings for the integration receiving this simulator's events. */
   webhook: { scheme: string; secrets: string[] } = { scheme: 'sendgrid', secrets: [] };
 
-  private readonly clock: Clock;
   private readonly privateKey: KeyObject;
   private readonly outcomes: Outcome[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
   private readonly scopes: string[];
   private readonly senders: string[];
   private stallsAfterAccept = 0;
@@ -74,7 +64,7 @@ export class SendgridSimulator implements RunningSimulator {
   private callbackUrl = '';
 
   constructor(private readonly options: SendgridSimulatorOptions = {}) {
-    this.clock = options.clock ?? systemClock;
+    super(options);
     const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
     this.privateKey = privateKey;
     this.publicKey = publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
@@ -87,30 +77,10 @@ export class SendgridSimulator implements RunningSimulator {
       .route('POST', '/simulator/callbacks', () => ({ status: 200, body: '' }));
   }
 
-  async start(): Promise<this> {
-    this.url = await this.server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1');
-    this.callbackUrl = this.options.callbackUrl ?? `${this.url}/simulator/callbacks`;
-    this.config = { apiKey: this.credentials.apiKey, from: this.credentials.from, baseUrl: this.url };
+  protected onListening(url: string): void {
+    this.callbackUrl = this.options.callbackUrl ?? `${url}/simulator/callbacks`;
+    this.config = { apiKey: this.credentials.apiKey, from: this.credentials.from, baseUrl: url };
     this.webhook = { scheme: 'sendgrid', secrets: [this.publicKey] };
-    return this;
-  }
-
-  async close(): Promise<void> {
-    await this.server.close();
-    await this.idle();
-  }
-
-  get requests(): RecordedRequest[] {
-    return this.server.requests;
-  }
-
-  received(path: string | RegExp): RecordedRequest[] {
-    return this.server.received(path);
-  }
-
-  failNext(fault: Fault, times = 1, match?: RegExp): this {
-    this.server.failNext(fault, times, match);
-    return this;
   }
 
   /** The next mails end this way, in order; unscripted ones are delivered. */
@@ -123,10 +93,6 @@ export class SendgridSimulator implements RunningSimulator {
   acceptThenStall(times = 1): this {
     this.stallsAfterAccept += times;
     return this;
-  }
-
-  async idle(): Promise<void> {
-    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 
   /** Processes a mail and then delivers (or bounces, drops) it, posting a signed batch for each step. */
@@ -163,8 +129,7 @@ export class SendgridSimulator implements RunningSimulator {
       'x-twilio-email-event-webhook-signature': signature,
       'x-twilio-email-event-webhook-timestamp': timestamp,
     };
-    const status = await postCallback(this.callbackUrl, body, headers);
-    this.batches.push({ url: this.callbackUrl, status, body, headers });
+    this.batches.push(await deliverCallback(this.callbackUrl, body, headers));
   }
 
   private event(mail: SimMail, row: Row, event: string, extra: Record<string, unknown> = {}): SendgridEvent {
@@ -179,15 +144,6 @@ export class SendgridSimulator implements RunningSimulator {
       ...mail.customArgs,
       ...extra,
     };
-  }
-
-  private track(work: () => Promise<void>): void {
-    const p = (async () => {
-      await new Promise((resolve) => setImmediate(resolve));
-      await work();
-    })().catch(() => undefined);
-    this.inFlight.add(p);
-    void p.finally(() => this.inFlight.delete(p));
   }
 
   private rateHeaders(): Record<string, string> {
@@ -233,7 +189,7 @@ export class SendgridSimulator implements RunningSimulator {
       stage: 'accepted',
     };
     this.mails.set(messageId, record);
-    if (this.options.autoDeliver !== false) this.track(() => this.advance(messageId));
+    if (this.options.autoDeliver !== false) this.later(() => this.advance(messageId));
     if (this.stallsAfterAccept > 0) {
       this.stallsAfterAccept--;
       return;

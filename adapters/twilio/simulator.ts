@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { RunningSimulator, SimulatorOptions } from '../../src/core/adapter.js';
-import { systemClock, type Clock } from '../../src/core/clock.js';
-import { SimulatorServer, postCallback, type Fault, type RecordedRequest, type SimReply, type SimRequest } from '../../src/core/simulator.js';
+import type { SimulatorOptions } from '../../src/core/adapter.js';
+import { ProviderSimulator } from '../../src/core/provider-simulator.js';
+import { postCallback, type SimReply, type SimRequest } from '../../src/core/simulator.js';
 import { twilioSignature } from './signature.js';
 import { createProblem, messageResource, rfc2822, segmentCount, twilioFailure, twilioSid, type TwilioErrorReply } from './simulator-messages.js';
 
@@ -45,24 +45,19 @@ interface SimMessage {
 
 const PRICE_PER_SEGMENT = 0.0079;
 
-export class TwilioSimulator implements RunningSimulator {
-  readonly server = new SimulatorServer();
+export class TwilioSimulator extends ProviderSimulator {
   readonly messages = new Map<string, SimMessage>();
   readonly callbacks: DeliveredCallback[] = [];
   readonly credentials = { accountSid: twilioSid('AC'), authToken: randomBytes(16).toString('hex'), from: '+15005550006', messagingServiceSid: twilioSid('MG') };
-  url = '';
-  config: Record<string, unknown> = {};
   /** Webhook settings for an integration that receives this simulator's callbacks: Twilio signs with the auth token. */
   webhook: { scheme: string; secrets: string[] } = { scheme: 'twilio', secrets: [] };
   balance: number;
 
-  private readonly clock: Clock;
   private readonly outcomes: FinalStatus[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
   private stallsAfterAccept = 0;
 
   constructor(private readonly options: TwilioSimulatorOptions = {}) {
-    this.clock = options.clock ?? systemClock;
+    super(options);
     this.balance = options.initialBalance ?? 20;
     const account = '/2010-04-01/Accounts/:accountSid';
     this.server
@@ -75,30 +70,10 @@ export class TwilioSimulator implements RunningSimulator {
       .route('POST', '/simulator/callbacks', () => ({ status: 200, body: '' }));
   }
 
-  async start(): Promise<this> {
-    this.url = await this.server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1');
+  protected onListening(url: string): void {
     const { accountSid, authToken, from } = this.credentials;
-    this.config = { accountSid, authToken, from, baseUrl: this.url, ...(this.options.callbackUrl ? { statusCallbackUrl: this.options.callbackUrl } : {}) };
+    this.config = { accountSid, authToken, from, baseUrl: url, ...(this.options.callbackUrl ? { statusCallbackUrl: this.options.callbackUrl } : {}) };
     this.webhook = { scheme: 'twilio', secrets: [authToken] };
-    return this;
-  }
-
-  async close(): Promise<void> {
-    await this.server.close();
-    await this.idle();
-  }
-
-  get requests(): RecordedRequest[] {
-    return this.server.requests;
-  }
-
-  received(path: string | RegExp): RecordedRequest[] {
-    return this.server.received(path);
-  }
-
-  failNext(fault: Fault, times = 1, match?: RegExp): this {
-    this.server.failNext(fault, times, match);
-    return this;
   }
 
   /** The next messages end this way, in order; unscripted ones are delivered. */
@@ -111,11 +86,6 @@ export class TwilioSimulator implements RunningSimulator {
   acceptThenStall(times = 1): this {
     this.stallsAfterAccept += times;
     return this;
-  }
-
-  /** Resolves once every status change scheduled so far has happened and its callback was posted. */
-  async idle(): Promise<void> {
-    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 
   /** Moves a queued message to sent and then to its final status, posting a callback for each. */
@@ -160,16 +130,6 @@ export class TwilioSimulator implements RunningSimulator {
     this.callbacks.push({ url: message.callbackUrl, status, params, headers });
   }
 
-  private track(work: () => Promise<void>): void {
-    const p = (async () => {
-      // Twilio moves a message on after it has answered the create request.
-      await new Promise((resolve) => setImmediate(resolve));
-      await work();
-    })().catch(() => undefined);
-    this.inFlight.add(p);
-    void p.finally(() => this.inFlight.delete(p));
-  }
-
   /** The account's problem with the request's credentials, as Twilio reports it. */
   private denied(req: SimRequest): TwilioErrorReply | undefined {
     const m = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');
@@ -209,7 +169,7 @@ export class TwilioSimulator implements RunningSimulator {
     }) as SimMessage['resource'];
     const message: SimMessage = { resource, callbackUrl: params.get('StatusCallback') ?? this.options.callbackUrl, planned: this.outcomes.shift() };
     this.messages.set(resource.sid, message);
-    if (this.options.autoDeliver !== false) this.track(() => this.advance(resource.sid));
+    if (this.options.autoDeliver !== false) this.later(() => this.advance(resource.sid));
     if (this.stallsAfterAccept > 0) {
       this.stallsAfterAccept--;
       return; // never answered; close() ends the socket

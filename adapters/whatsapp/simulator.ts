@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { RunningSimulator, SimulatorOptions } from '../../src/core/adapter.js';
-import { systemClock, type Clock } from '../../src/core/clock.js';
-import { SimulatorServer, postCallback, type Fault, type RecordedRequest, type SimReply, type SimRequest } from '../../src/core/simulator.js';
+import type { SimulatorOptions } from '../../src/core/adapter.js';
+import { ProviderSimulator } from '../../src/core/provider-simulator.js';
+import { deliverCallback, type PostedCallback, type SimReply, type SimRequest } from '../../src/core/simulator.js';
 import { hubSignatures } from './signature.js';
 import { wamid } from './ids.js';
 import { inboundWebhook, statusWebhook, type StatusFields } from './payloads.js';
@@ -32,12 +32,7 @@ export interface FailedDelivery {
   title: string;
 }
 
-export interface PostedWebhook {
-  url: string;
-  status: number;
-  body: string;
-  headers: Record<string, string>;
-}
+export type PostedWebhook = PostedCallback;
 
 interface SimMessage {
   id: string;
@@ -50,8 +45,7 @@ interface SimMessage {
 
 const PAIR_WINDOW_MS = 6_000;
 
-export class WhatsappSimulator implements RunningSimulator {
-  readonly server = new SimulatorServer();
+export class WhatsappSimulator extends ProviderSimulator {
   readonly messages = new Map<string, SimMessage>();
   readonly webhooks: PostedWebhook[] = [];
   readonly credentials = {
@@ -62,22 +56,18 @@ export class WhatsappSimulator implements RunningSimulator {
     appSecret: randomBytes(16).toString('hex'),
     verifyToken: `verify-${randomBytes(8).toString('hex')}`,
   };
-  url = '';
-  config: Record<string, unknown> = {};
   /** Webhook settings for the integration receiving this simulator's webhooks. */
   webhook: { scheme: string; secrets: string[]; verifyToken: string } = { scheme: 'meta', secrets: [], verifyToken: '' };
 
-  private readonly clock: Clock;
   private readonly failures: FailedDelivery[] = [];
   private readonly lastToUser = new Map<string, number>();
-  private readonly inFlight = new Set<Promise<void>>();
   private readonly templates: Templates;
   private tokenRevoked = false;
   private stallsAfterAccept = 0;
   private callbackUrl = '';
 
   constructor(private readonly options: WhatsappSimulatorOptions = {}) {
-    this.clock = options.clock ?? systemClock;
+    super(options);
     this.templates = options.templates ?? { hello_world: ['en_US'], order_update: ['en_US', 'sw'] };
     this.server
       .route('POST', '/:version/:phoneNumberId/messages', (req) => this.send(req))
@@ -86,31 +76,11 @@ export class WhatsappSimulator implements RunningSimulator {
       .route('POST', '/simulator/callbacks', () => ({ status: 200, body: '' }));
   }
 
-  async start(): Promise<this> {
-    this.url = await this.server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1');
-    this.callbackUrl = this.options.callbackUrl ?? `${this.url}/simulator/callbacks`;
+  protected onListening(url: string): void {
+    this.callbackUrl = this.options.callbackUrl ?? `${url}/simulator/callbacks`;
     const { accessToken, phoneNumberId, appSecret, verifyToken } = this.credentials;
-    this.config = { accessToken, phoneNumberId, apiVersion: 'v21.0', baseUrl: this.url };
+    this.config = { accessToken, phoneNumberId, apiVersion: 'v21.0', baseUrl: url };
     this.webhook = { scheme: 'meta', secrets: [appSecret], verifyToken };
-    return this;
-  }
-
-  async close(): Promise<void> {
-    await this.server.close();
-    await this.idle();
-  }
-
-  get requests(): RecordedRequest[] {
-    return this.server.requests;
-  }
-
-  received(path: string | RegExp): RecordedRequest[] {
-    return this.server.received(path);
-  }
-
-  failNext(fault: Fault, times = 1, match?: RegExp): this {
-    this.server.failNext(fault, times, match);
-    return this;
   }
 
   /** The next messages fail after being sent (131026 undeliverable, 131047 outside the 24 h window…), in order. */
@@ -128,10 +98,6 @@ export class WhatsappSimulator implements RunningSimulator {
   /** The access token stops working, as when a system user's token is revoked. */
   revokeToken(): void {
     this.tokenRevoked = true;
-  }
-
-  async idle(): Promise<void> {
-    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 
   /** Moves a message through its remaining statuses, posting a webhook for each. */
@@ -190,17 +156,7 @@ export class WhatsappSimulator implements RunningSimulator {
   private async post(payload: Record<string, unknown>): Promise<void> {
     const body = JSON.stringify(payload);
     const headers = { 'content-type': 'application/json', 'user-agent': 'facebookexternalua', ...hubSignatures(this.credentials.appSecret, body) };
-    const status = await postCallback(this.callbackUrl, body, headers);
-    this.webhooks.push({ url: this.callbackUrl, status, body, headers });
-  }
-
-  private track(work: () => Promise<void>): void {
-    const p = (async () => {
-      await new Promise((resolve) => setImmediate(resolve));
-      await work();
-    })().catch(() => undefined);
-    this.inFlight.add(p);
-    void p.finally(() => this.inFlight.delete(p));
+    this.webhooks.push(await deliverCallback(this.callbackUrl, body, headers));
   }
 
   private denied(req: SimRequest): GraphErrorReply | undefined {
@@ -230,7 +186,7 @@ export class WhatsappSimulator implements RunningSimulator {
     const type = String(body!.type ?? 'text');
     const message: SimMessage = { id: wamid(to), to, type, status: 'accepted', failure: this.failures.shift(), category: type === 'template' ? 'utility' : 'service' };
     this.messages.set(message.id, message);
-    if (this.options.autoDeliver !== false) this.track(() => this.advance(message.id));
+    if (this.options.autoDeliver !== false) this.later(() => this.advance(message.id));
     if (this.stallsAfterAccept > 0) {
       this.stallsAfterAccept--;
       return;

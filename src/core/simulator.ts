@@ -198,3 +198,38 @@ export async function postCallback(url: string, body: string, headers: Record<st
     return 0;
   }
 }
+
+/** A callback a simulator posted, as tests read it back. */
+export interface PostedCallback {
+  url: string;
+  /** The receiver's HTTP status; 0 when it could not be reached. */
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+}
+
+/** postCallback(), answering with what was sent beside the receiver's status. */
+export async function deliverCallback(url: string, body: string, headers: Record<string, string>): Promise<PostedCallback> {
+  return { url, status: await postCallback(url, body, headers), body, headers };
+}
+
+/**
+ * Answers a simulator loses after carrying the request out: held open past
+ * any client timeout (`stall`) or cut by closing the connection (`drop`).
+ * The ambiguous outcome an unsafe operation must reconcile; unlike a Fault,
+ * the provider did the work.
+ */
+export class LostAnswers {
+  private readonly pending: ('stall' | 'drop')[] = [];
+
+  add(kind: 'stall' | 'drop', times = 1): void {
+    for (let i = 0; i < times; i++) this.pending.push(kind);
+  }
+
+  /** The reply to send, or nothing when this answer is the next one to lose (close() ends a stalled one). */
+  apply(reply: SimReply, res: ServerResponse): SimReply | undefined {
+    const lost = this.pending.shift();
+    if (lost === 'drop') res.socket?.destroy();
+    return lost ? undefined : reply;
+  }
+}

@@ -197,7 +197,7 @@ describe('flutterwave adapter against its simulator', () => {
         expect(again.ok ? 'ok' : again.error.category).toBe('OUTCOME_UNKNOWN');
         expect(sim.received('/payments')).toHaveLength(1);
 
-        await sim.settle();
+        await sim.idle();
         const reconciled = await slow.executor.execute(slow.integration.name, 'query', { reference: 'lost-1' });
         expect(reconciled.ok && reconciled.result).toMatchObject({ status: 'succeeded', reference: 'lost-1', amount: 4500 });
       } finally {
@@ -294,7 +294,7 @@ describe('flutterwave adapter against its simulator', () => {
     it('completes checkouts automatically when asked, and through the hosted page', async () => {
       sim.autoComplete = 'successful';
       const { link } = await h.run('charge', { amount: 10, reference: 'auto-1', customer });
-      await sim.settle();
+      await sim.idle();
       expect(hooks.received.map((r) => JSON.parse(r.body).data.tx_ref)).toEqual(['auto-1']);
 
       sim.autoComplete = undefined;

@@ -100,7 +100,7 @@ describe('paystack adapter against its simulator', () => {
     const rest = await h.run('refund', { reference: 'ps-r' });
     expect(rest.amount).toBe(699.5);
     expect(sim.received('/refund')[1].parsed).toEqual({ transaction: 'ps-r' });
-    await sim.settle();
+    await sim.idle();
     expect(await h.run('query', { reference: 'ps-r' })).toMatchObject({ status: 'reversed' });
     const again = await failure(h.run('refund', { reference: 'ps-r' }));
     expect(again.category).toBe('INVALID_REQUEST');
@@ -224,7 +224,7 @@ describe('paystack adapter against its simulator', () => {
       await h.run('charge', { amount: 500, reference: 'wh-rf', email: 'x@example.com' });
       await sim.complete('wh-rf');
       const { refundId } = await h.run('refund', { reference: 'wh-rf', amount: 200 });
-      await sim.settle();
+      await sim.idle();
       const hook = hooks.received.find((r) => JSON.parse(r.body).event === 'refund.processed')!;
       expect(hook.headers['x-paystack-signature']).toBe(sim.sign(hook.body));
       expect(JSON.parse(hook.body).data.amount).toBe('20000');
@@ -245,7 +245,7 @@ describe('paystack adapter against its simulator', () => {
     it('completes automatically when asked, and through the checkout page back to callback_url', async () => {
       sim.autoComplete = 'success';
       await h.run('charge', { amount: 10, reference: 'auto', email: 'x@example.com' });
-      await sim.settle();
+      await sim.idle();
       expect(hooks.received.map((r) => JSON.parse(r.body).data.reference)).toEqual(['auto']);
       sim.autoComplete = undefined;
       const { authorizationUrl } = await h.run('charge', { amount: 10, reference: 'page', email: 'x@example.com' });

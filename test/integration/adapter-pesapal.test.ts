@@ -178,7 +178,7 @@ describe('pesapal adapter against its simulator', () => {
     const out = await h.run('refund', { orderTrackingId, remarks: 'customer cancelled' });
     expect(out).toEqual({ status: 'pending', providerStatus: 'Refund request successfully', confirmationCode: code, amount: 900, orderTrackingId });
     expect(sim.received('/Transactions/RefundRequest')[0].parsed).toEqual({ confirmation_code: code, amount: 900, username: 'ops@example.com', remarks: 'customer cancelled' });
-    await sim.settle();
+    await sim.idle();
     expect(await h.run('query', { orderTrackingId })).toMatchObject({ status: 'reversed', statusCode: 3 });
 
     const again = await failure(h.run('refund', { confirmationCode: code, amount: 100, remarks: 'twice' }));

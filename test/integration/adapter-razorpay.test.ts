@@ -231,7 +231,7 @@ describe('razorpay adapter against its simulator', () => {
 
       const { paymentId } = await sim.complete(orderId);
       const { refundId } = await h.run('refund', { paymentId, amount: 100 });
-      await sim.settle();
+      await sim.idle();
       const refundHook = hooks.received.find((r) => JSON.parse(r.body).event === 'refund.processed')!;
       expect(refundHook.headers['x-razorpay-signature']).toBe(sim.sign(refundHook.body));
       const refunded = await razorpay.webhook!.parse(inbound(refundHook.body), { integration: 'rzp', config: {} as never });
@@ -250,7 +250,7 @@ describe('razorpay adapter against its simulator', () => {
     it('completes orders automatically when asked, and through the stand-in checkout with a valid payment signature', async () => {
       sim.autoComplete = 'captured';
       const { orderId } = await h.run('charge', { amount: 100, reference: 'auto' });
-      await sim.settle();
+      await sim.idle();
       expect(hooks.received.map((r) => JSON.parse(r.body).event)).toEqual(['payment.captured', 'order.paid']);
       sim.autoComplete = undefined;
       const second = await h.run('charge', { amount: 100, reference: 'page' });
