@@ -5,10 +5,6 @@ import { JOB_STATUSES, type JobStatus } from '../../store/queue-types.js';
 import type { CliDeps } from '../deps.js';
 import { globalOptions } from '../options.js';
 import { positiveInt } from '../time-bound.js';
-import { runDrain } from '../queue/drain.js';
-import { runListJobs, runShowJob, runStats } from '../queue/jobs.js';
-import { runCancel, runPurge, runRetry } from '../queue/manage.js';
-import { runReconcile } from '../queue/reconcile.js';
 
 const DRAIN_HELP = `
 Exit codes:
@@ -34,7 +30,7 @@ export function register(program: Command, deps: CliDeps): void {
     .option('--lease <duration>', 'visibility timeout of a claimed job, renewed while it runs (default: 60s or the longest operation timeout + 30s)', durationFlag('--lease'))
     .addHelpText('after', DRAIN_HELP)
     .action(async (opts: { limit?: number; maxTime?: number; concurrency: number; perIntegration?: number; integration: string[]; lease?: number }, cmd: Command) => {
-      await runDrain(
+      await (await import('../queue/drain.js')).runDrain(
         {
           global: globalOptions(cmd),
           limit: opts.limit,
@@ -55,14 +51,14 @@ export function register(program: Command, deps: CliDeps): void {
     .option('-i, --integration <name>', 'only this integration')
     .option('-n, --limit <n>', 'how many to show', positiveInt('--limit'), 50)
     .action(async (opts: { status?: JobStatus; integration?: string; limit: number }, cmd: Command) => {
-      await runListJobs({ global: globalOptions(cmd), ...opts }, deps);
+      await (await import('../queue/jobs.js')).runListJobs({ global: globalOptions(cmd), ...opts }, deps);
     });
 
   queue
     .command('show')
     .description('one job: payload (secrets redacted), result, and every attempt with its error')
     .argument('<id>', 'job id')
-    .action(async (id: string, _opts: unknown, cmd: Command) => runShowJob({ global: globalOptions(cmd), id }, deps));
+    .action(async (id: string, _opts: unknown, cmd: Command) => (await import('../queue/jobs.js')).runShowJob({ global: globalOptions(cmd), id }, deps));
 
   queue
     .command('retry')
@@ -72,26 +68,26 @@ export function register(program: Command, deps: CliDeps): void {
     .option('-i, --integration <name>', 'with --dead: only this integration')
     .option('--since <when>', 'with --dead: only jobs that died since (10m, 2h, 7d, or a date)')
     .action(async (ids: string[], opts: { dead?: boolean; integration?: string; since?: string }, cmd: Command) => {
-      await runRetry({ global: globalOptions(cmd), ids, dead: opts.dead === true, integration: opts.integration, since: opts.since }, deps);
+      await (await import('../queue/manage.js')).runRetry({ global: globalOptions(cmd), ids, dead: opts.dead === true, integration: opts.integration, since: opts.since }, deps);
     });
 
   queue
     .command('cancel')
     .description('cancel pending jobs (a running job cannot be cancelled)')
     .argument('<id...>', 'job ids')
-    .action(async (ids: string[], _opts: unknown, cmd: Command) => runCancel({ global: globalOptions(cmd), ids }, deps));
+    .action(async (ids: string[], _opts: unknown, cmd: Command) => (await import('../queue/manage.js')).runCancel({ global: globalOptions(cmd), ids }, deps));
 
   queue
     .command('purge')
     .description('delete finished jobs older than an age')
     .requiredOption('-s, --status <status>', 'succeeded, dead or cancelled')
     .requiredOption('--older-than <age>', 'finished longer ago than this, e.g. 7d')
-    .action(async (opts: { status: string; olderThan: string }, cmd: Command) => runPurge({ global: globalOptions(cmd), ...opts }, deps));
+    .action(async (opts: { status: string; olderThan: string }, cmd: Command) => (await import('../queue/manage.js')).runPurge({ global: globalOptions(cmd), ...opts }, deps));
 
   queue
     .command('stats')
     .description('counts by status and integration, and how long the oldest due job has waited')
-    .action(async (_opts: unknown, cmd: Command) => runStats({ global: globalOptions(cmd) }, deps));
+    .action(async (_opts: unknown, cmd: Command) => (await import('../queue/jobs.js')).runStats({ global: globalOptions(cmd) }, deps));
 
   queue
     .command('reconcile')
@@ -101,7 +97,7 @@ export function register(program: Command, deps: CliDeps): void {
     .option('--as <status>', 'settle the named jobs by hand as succeeded or dead, without asking the provider')
     .addHelpText('after', '\nExit codes: 0 every job looked at is settled; 6 some are still unknown.\n')
     .action(async (ids: string[], opts: { integration?: string; as?: string }, cmd: Command) => {
-      await runReconcile({ global: globalOptions(cmd), ids, ...opts }, deps);
+      await (await import('../queue/reconcile.js')).runReconcile({ global: globalOptions(cmd), ids, ...opts }, deps);
     });
 }
 

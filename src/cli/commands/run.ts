@@ -6,7 +6,7 @@ import { readPayload } from '../payload.js';
 import { palette } from '../render/color.js';
 import { formatDuration } from '../render/format.js';
 import { printJson } from '../render/json.js';
-import { enqueueFromRun, parseQueueFlags, queueAfterFailure, type RunQueueFlags } from '../queue/enqueue.js';
+import type { RunQueueFlags } from '../queue/enqueue.js';
 
 export interface RunOptions extends RunQueueFlags {
   global: GlobalOptions;
@@ -40,6 +40,8 @@ export function register(program: Command, deps: CliDeps): void {
 }
 
 export async function runRun(options: RunOptions, deps: CliDeps): Promise<void> {
+  // Loaded here, not at the top: the queue pulls in the engine (zod, undici), which `--help` must not pay for.
+  const { enqueueFromRun, parseQueueFlags, queueAfterFailure } = await import('../queue/enqueue.js');
   const queueRequest = parseQueueFlags(options, deps.clock.now());
   if (options.payload === '-' && (deps.stdin as { isTTY?: boolean }).isTTY) deps.stderr.write('reading the payload (JSON) from the terminal; end it with Ctrl-D\n');
   const payload = await readPayload({ spec: options.payload, cwd: deps.cwd, stdin: deps.stdin });

@@ -2,11 +2,6 @@ import type { Command } from 'commander';
 import type { CliDeps } from '../deps.js';
 import { globalOptions } from '../options.js';
 import { positiveInt } from '../time-bound.js';
-import { runListWebhooks } from './webhooks/listing.js';
-import { runRejections } from './webhooks/rejections.js';
-import { runReplayWebhooks } from './webhooks/replay.js';
-import { runShowWebhook } from './webhooks/show.js';
-import { runTrigger } from './webhooks/trigger.js';
 import { registerOutbound } from '../outbound/commands.js';
 
 /** `integrations webhooks ...`: what arrived, what was refused, replay, and test deliveries. */
@@ -21,14 +16,14 @@ export function register(program: Command, deps: CliDeps): void {
     .option('--since <when>', 'received since, e.g. 2h, 7d or 2026-01-31')
     .option('--limit <n>', 'at most this many (the newest)', positiveInt('--limit'), 50)
     .action(async (opts: { status?: string; integration?: string; since?: string; limit: number }, cmd: Command) =>
-      runListWebhooks({ global: globalOptions(cmd), ...opts }, deps),
+      (await import('./webhooks/listing.js')).runListWebhooks({ global: globalOptions(cmd), ...opts }, deps),
     );
 
   webhooks
     .command('show')
     .description('one delivery: headers (secrets masked), body pretty-printed, events it produced')
     .argument('<id>', 'webhook id (see `webhooks list`)')
-    .action(async (id: string, _opts: unknown, cmd: Command) => runShowWebhook({ global: globalOptions(cmd), id }, deps));
+    .action(async (id: string, _opts: unknown, cmd: Command) => (await import('./webhooks/show.js')).runShowWebhook({ global: globalOptions(cmd), id }, deps));
 
   webhooks
     .command('replay')
@@ -40,7 +35,7 @@ export function register(program: Command, deps: CliDeps): void {
     .option('--dry-run', 'parse and show what would be produced; change nothing')
     .addHelpText('after', '\nExamples:\n  integrations webhooks replay 42 43\n  integrations webhooks replay --failed --since 2h --dry-run\n')
     .action(async (ids: string[], opts: { failed?: boolean; integration?: string; since?: string; dryRun?: boolean }, cmd: Command) =>
-      runReplayWebhooks({ global: globalOptions(cmd), ids, ...opts }, deps),
+      (await import('./webhooks/replay.js')).runReplayWebhooks({ global: globalOptions(cmd), ids, ...opts }, deps),
     );
 
   webhooks
@@ -49,7 +44,7 @@ export function register(program: Command, deps: CliDeps): void {
     .option('--since <when>', 'since, e.g. 1h or 2026-01-31')
     .option('--integration <name>', 'only this integration ("(unknown)" for unknown names)')
     .option('--limit <n>', 'at most this many (the newest)', positiveInt('--limit'), 50)
-    .action(async (opts: { since?: string; integration?: string; limit: number }, cmd: Command) => runRejections({ global: globalOptions(cmd), ...opts }, deps));
+    .action(async (opts: { since?: string; integration?: string; limit: number }, cmd: Command) => (await import('./webhooks/rejections.js')).runRejections({ global: globalOptions(cmd), ...opts }, deps));
 
   webhooks
     .command('trigger')
@@ -58,7 +53,7 @@ export function register(program: Command, deps: CliDeps): void {
     .option('--event <type>', 'sample event type (see `adapters show <adapter>`)')
     .option('--url <url>', 'daemon base URL (default: http://<daemon.host>:<daemon.port>)')
     .action(async (integration: string, opts: { event?: string; url?: string }, cmd: Command) =>
-      runTrigger({ global: globalOptions(cmd), integration, ...opts }, deps),
+      (await import('./webhooks/trigger.js')).runTrigger({ global: globalOptions(cmd), integration, ...opts }, deps),
     );
 
   registerOutbound(webhooks, deps);

@@ -3,10 +3,6 @@ import { DELIVERY_STATUSES } from '../../store/outbound-types.js';
 import type { CliDeps } from '../deps.js';
 import { globalOptions } from '../options.js';
 import { positiveInt } from '../time-bound.js';
-import { runDeliveries } from './deliveries.js';
-import { runRedeliver } from './redeliver.js';
-import { runSubscribe } from './subscribe.js';
-import { runListSubscriptions, runRemoveSubscription } from './subscriptions.js';
 
 /** Outbound subcommands of `integrations webhooks`: the user's own endpoints and what was sent to them. */
 export function registerOutbound(webhooks: Command, deps: CliDeps): void {
@@ -22,19 +18,19 @@ export function registerOutbound(webhooks: Command, deps: CliDeps): void {
       '\nThe signing secret is printed once, at creation (also under --json), and never again.\n\nExamples:\n  integrations webhooks subscribe --url https://example.com/hooks --events "payment.*,sms.delivered"\n',
     )
     .action(async (opts: { url: string; events: string; secret?: string; description?: string }, cmd: Command) =>
-      runSubscribe({ global: globalOptions(cmd), ...opts }, deps),
+      (await import('./subscribe.js')).runSubscribe({ global: globalOptions(cmd), ...opts }, deps),
     );
 
   const subscriptions = webhooks.command('subscriptions').description('your endpoints subscribed to events');
   subscriptions
     .command('list')
     .description('active subscriptions (secrets are never shown)')
-    .action(async (_opts: unknown, cmd: Command) => runListSubscriptions({ global: globalOptions(cmd) }, deps));
+    .action(async (_opts: unknown, cmd: Command) => (await import('./subscriptions.js')).runListSubscriptions({ global: globalOptions(cmd) }, deps));
   subscriptions
     .command('remove')
     .description('stop delivering to an endpoint; its waiting deliveries are cancelled, history kept')
     .argument('<id>', 'subscription id (see `webhooks subscriptions list`)')
-    .action(async (id: string, _opts: unknown, cmd: Command) => runRemoveSubscription({ global: globalOptions(cmd), id }, deps));
+    .action(async (id: string, _opts: unknown, cmd: Command) => (await import('./subscriptions.js')).runRemoveSubscription({ global: globalOptions(cmd), id }, deps));
 
   webhooks
     .command('deliveries')
@@ -45,7 +41,7 @@ export function registerOutbound(webhooks: Command, deps: CliDeps): void {
     .option('--since <when>', 'created since, e.g. 2h, 7d or 2026-01-31')
     .option('--limit <n>', 'at most this many (the newest)', positiveInt('--limit'), 50)
     .action(async (id: string | undefined, opts: { status?: string; subscription?: string; since?: string; limit: number }, cmd: Command) =>
-      runDeliveries({ global: globalOptions(cmd), id, ...opts }, deps),
+      (await import('./deliveries.js')).runDeliveries({ global: globalOptions(cmd), id, ...opts }, deps),
     );
 
   webhooks
@@ -55,5 +51,5 @@ export function registerOutbound(webhooks: Command, deps: CliDeps): void {
     .option('--failed', 'every failed delivery (narrow with --since)')
     .option('--since <when>', 'with --failed: failed since, e.g. 2h')
     .addHelpText('after', '\nExamples:\n  integrations webhooks redeliver 12 13\n  integrations webhooks redeliver --failed --since 2h\n')
-    .action(async (ids: string[], opts: { failed?: boolean; since?: string }, cmd: Command) => runRedeliver({ global: globalOptions(cmd), ids, ...opts }, deps));
+    .action(async (ids: string[], opts: { failed?: boolean; since?: string }, cmd: Command) => (await import('./redeliver.js')).runRedeliver({ global: globalOptions(cmd), ids, ...opts }, deps));
 }
