@@ -3,6 +3,13 @@ import type { CliIO } from './deps.js';
 
 /** The real process's streams, environment and clock. */
 export function processStreams(): Omit<CliIO, 'signal'> {
+  // `integrations logs export | head`: the reader left, so there is nobody to tell; stop quietly like other Unix tools.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+      throw err;
+    });
+  }
   return {
     stdout: process.stdout,
     stderr: process.stderr,
