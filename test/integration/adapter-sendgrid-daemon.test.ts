@@ -1,46 +1,18 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
-import { startDaemon, type RunningDaemon } from '../../src/daemon/server.js';
-import type { StoredEvent } from '../../src/store/webhook-types.js';
-import type { SqliteStore } from '../../src/store/sqlite/store.js';
 import sendgrid from '../../adapters/sendgrid/index.js';
 import { startSendgridSimulator, type SendgridSimulator } from '../../adapters/sendgrid/simulator.js';
-import { openTempStore, tempDir, testConfig, testRegistry } from './webhooks-fixtures.js';
-import { harness, type Harness } from './payment-adapter-harness.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { throughDaemon, type DaemonStage } from './messaging-adapter-harness.js';
 
 describe('sendgrid event webhook through the daemon', () => {
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 12));
-  let sim: SendgridSimulator;
-  let daemon: RunningDaemon;
-  let store: SqliteStore;
-  let h: Harness;
+  let stage: DaemonStage<SendgridSimulator>;
 
-  afterEach(async () => {
-    await sim.close();
-    await daemon.close();
-    await store.close();
-    await h.close();
-  });
+  afterEach(() => stage.close());
 
   it('ECDSA-signed batches are verified with the public key and become email.* events carrying our reference', async () => {
-    const port = await freePort();
-    sim = await startSendgridSimulator({ clock, callbackUrl: `http://127.0.0.1:${port}/webhooks/mail` });
-    const dir = tempDir();
-    const registry = testRegistry();
-    const config = await testConfig(dir, registry, { mail: { adapter: 'sendgrid', config: sim.config, webhook: sim.webhook } });
-    store = openTempStore(dir);
-    const events: StoredEvent[] = [];
-    daemon = await startDaemon({ config, registry, store, clock, port, writerThread: false, onEvent: (e) => void events.push(e) });
-    h = harness(sendgrid, sim.config, { clock });
+    stage = await throughDaemon(sendgrid, 'mail', startSendgridSimulator, clock);
+    const { sim, daemon, h, events } = stage;
 
     const sent = await h.run('send', { to: 'amina@example.com', subject: 'Receipt', text: 'Thanks', reference: 'rcpt-7' });
     await sim.idle();

@@ -1,46 +1,18 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
-import { startDaemon, type RunningDaemon } from '../../src/daemon/server.js';
-import type { StoredEvent } from '../../src/store/webhook-types.js';
-import type { SqliteStore } from '../../src/store/sqlite/store.js';
 import whatsapp from '../../adapters/whatsapp/index.js';
 import { startWhatsappSimulator, type WhatsappSimulator } from '../../adapters/whatsapp/simulator.js';
-import { openTempStore, tempDir, testConfig, testRegistry } from './webhooks-fixtures.js';
-import { harness, type Harness } from './payment-adapter-harness.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { throughDaemon, type DaemonStage } from './messaging-adapter-harness.js';
 
 describe('whatsapp webhooks through the daemon', () => {
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 12));
-  let sim: WhatsappSimulator;
-  let daemon: RunningDaemon;
-  let store: SqliteStore;
-  let h: Harness;
+  let stage: DaemonStage<WhatsappSimulator>;
 
-  afterEach(async () => {
-    await sim.close();
-    await daemon.close();
-    await store.close();
-    await h.close();
-  });
+  afterEach(() => stage.close());
 
   it('pass the hub.challenge handshake, then statuses and inbound messages are verified and become message.* events', async () => {
-    const port = await freePort();
-    sim = await startWhatsappSimulator({ clock, callbackUrl: `http://127.0.0.1:${port}/webhooks/wa` });
-    const dir = tempDir();
-    const registry = testRegistry();
-    const config = await testConfig(dir, registry, { wa: { adapter: 'whatsapp', config: sim.config, webhook: sim.webhook } });
-    store = openTempStore(dir);
-    const events: StoredEvent[] = [];
-    daemon = await startDaemon({ config, registry, store, clock, port, writerThread: false, onEvent: (e) => void events.push(e) });
-    h = harness(whatsapp, sim.config, { clock });
+    stage = await throughDaemon(whatsapp, 'wa', startWhatsappSimulator, clock);
+    const { sim, daemon, h, events } = stage;
 
     expect(await sim.verifyCallback()).toBe(true);
     expect(await sim.verifyCallback('a-guessed-token')).toBe(false);
