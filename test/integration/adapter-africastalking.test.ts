@@ -1,5 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IntegrationError } from '../../src/core/errors.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { validateAdapterDefinition } from '../../src/core/adapter.js';
 import { describeFields } from '../../src/core/fields.js';
@@ -8,18 +7,10 @@ import africastalking from '../../adapters/africastalking/index.js';
 import { startAfricasTalkingSimulator, type AfricasTalkingSimulator } from '../../adapters/africastalking/simulator.js';
 import { toE164 } from '../../src/core/adapter-kit/phone.js';
 import { harness, type Harness } from './payment-adapter-harness.js';
+import { onSimulator } from './simulator-fixture.js';
+import { failure } from './expect-failure.js';
 
 const SMS = '/version1/messaging';
-
-async function failure(p: Promise<unknown>): Promise<IntegrationError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(IntegrationError);
-    return err as IntegrationError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('africastalking adapter declaration', () => {
   it('is a valid sms adapter with the apiKey secret and separate sandbox and live hosts', () => {
@@ -43,14 +34,9 @@ describe('africastalking adapter against its simulator', () => {
   let clock: ManualClock;
 
   beforeEach(async () => {
-    clock = new ManualClock();
-    sim = await startAfricasTalkingSimulator({ clock, balance: 100 });
-    h = harness(africastalking, sim.config, { clock });
-  });
-
-  afterEach(async () => {
-    await sim.close();
-    await h.close();
+    const f = await onSimulator(africastalking, (o) => startAfricasTalkingSimulator({ ...o, balance: 100 }));
+    ({ sim, h, clock } = f);
+    return f.close;
   });
 
   describe('send', () => {

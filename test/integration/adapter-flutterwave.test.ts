@@ -1,41 +1,25 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IntegrationError } from '../../src/core/errors.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { validateAdapterDefinition } from '../../src/core/adapter.js';
 import { redact } from '../../src/core/redact.js';
 import flutterwave from '../../adapters/flutterwave/index.js';
 import { FlutterwaveSimulator } from '../../adapters/flutterwave/simulator.js';
-import { flatHeaders, harness, inbound, receiver, verifiedByEngine, type Harness } from './payment-adapter-harness.js';
+import { flatHeaders, harness, inbound, verifiedByEngine, type Harness, type Receiver } from './payment-adapter-harness.js';
+import { onSimulatorWithReceiver } from './simulator-fixture.js';
+import { failure } from './expect-failure.js';
 
 const customer = { email: 'ada@example.com', name: 'Ada Obi', phone: '08012345678' };
-
-async function failure(p: Promise<unknown>): Promise<IntegrationError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(IntegrationError);
-    return err as IntegrationError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('flutterwave adapter against its simulator', () => {
   let sim: FlutterwaveSimulator;
   let h: Harness;
   let clock: ManualClock;
-  let hooks: Awaited<ReturnType<typeof receiver>>;
+  let hooks: Receiver;
 
   beforeEach(async () => {
-    clock = new ManualClock();
-    hooks = await receiver();
-    sim = await FlutterwaveSimulator.start({ clock, callbackUrl: hooks.url });
-    h = harness(flutterwave, sim.config, { clock });
-  });
-
-  afterEach(async () => {
-    await sim.close();
-    await hooks.close();
-    await h.close();
+    const f = await onSimulatorWithReceiver(flutterwave, (o) => FlutterwaveSimulator.start(o));
+    ({ sim, h, clock, hooks } = f);
+    return f.close;
   });
 
   it('declares a sound payment adapter with its secrets marked', () => {

@@ -2,21 +2,13 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
-import { IntegrationError } from '../../src/core/errors.js';
 import drive from '../../adapters/google-drive/index.js';
 import { startDriveSimulator, type DriveSimulator } from '../../adapters/google-drive/simulator.js';
-import { harness, type Harness } from './payment-adapter-harness.js';
-
-async function failure(p: Promise<unknown>): Promise<IntegrationError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(IntegrationError);
-  return err as IntegrationError;
-}
+import type { Harness } from './payment-adapter-harness.js';
+import { onSimulator, type SimulatorFixture } from './simulator-fixture.js';
+import { failure } from './expect-failure.js';
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 const TOKEN = '/token';
@@ -28,33 +20,24 @@ describe('google-drive adapter against its simulator', () => {
   let sim: DriveSimulator;
   let h: Harness;
   let clock: ManualClock;
+  /** Another integration of the adapter, with other config. */
+  let other: SimulatorFixture<DriveSimulator>['withConfig'];
   let dir: string;
-  const extra: Harness[] = [];
 
   beforeEach(async () => {
-    clock = new ManualClock();
-    sim = await startDriveSimulator({ clock });
-    h = harness(drive, sim.config, { clock });
+    const f = await onSimulator(drive, startDriveSimulator);
+    ({ sim, h, clock, withConfig: other } = f);
     dir = mkdtempSync(join(tmpdir(), 'drive-test-'));
-  });
-
-  afterEach(async () => {
-    await sim.close();
-    await h.close();
-    for (const x of extra.splice(0)) await x.close();
-    rmSync(dir, { recursive: true, force: true });
+    return async () => {
+      await f.close();
+      rmSync(dir, { recursive: true, force: true });
+    };
   });
 
   function file(name: string, content: string | Buffer): string {
     const path = join(dir, name);
     writeFileSync(path, content);
     return path;
-  }
-
-  function other(config: Record<string, unknown>, options: { timeoutMs?: number } = {}): Harness {
-    const x = harness(drive, { ...sim.config, ...config }, { clock, ...options });
-    extra.push(x);
-    return x;
   }
 
   const bearer = (r: { headers: Record<string, string> }) => r.headers.authorization;

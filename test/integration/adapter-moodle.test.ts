@@ -1,21 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
-import { IntegrationError } from '../../src/core/errors.js';
 import moodle from '../../adapters/moodle/index.js';
 import { callMoodle } from '../../adapters/moodle/client.js';
 import { startMoodleSimulator, type MoodleSimulator } from '../../adapters/moodle/simulator.js';
 import { harness, type Harness } from './payment-adapter-harness.js';
+import { failure } from './expect-failure.js';
 
 const ENROL = 'enrol_manual_enrol_users';
-
-async function failure(p: Promise<unknown>): Promise<IntegrationError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(IntegrationError);
-  return err as IntegrationError;
-}
 
 describe('moodle adapter against its simulator', () => {
   let sim: MoodleSimulator;

@@ -1,11 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InboundWebhook } from '../../src/core/adapter.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { createVerifier } from '../../src/webhooks/verify/verify.js';
 import mpesa from '../../adapters/mpesa/index.js';
 import { startMpesaSimulator, type MpesaSimulator } from '../../adapters/mpesa/simulator.js';
 import { stkPassword } from '../../adapters/mpesa/daraja-time.js';
-import { harness, receiver, type Harness } from './payment-adapter-harness.js';
+import { inboundFrom, type Harness, type Receiver } from './payment-adapter-harness.js';
+import { onSimulatorWithReceiver } from './simulator-fixture.js';
 
 /**
  * The ambiguous outcome an unsafe operation must survive: the STK push
@@ -17,32 +17,16 @@ const TOKEN = 'cb-path-token-7f3a9c';
 const STK = '/mpesa/stkpush/v1/processrequest';
 const payment = { amount: 500, phone: '+254 711 222 333', reference: 'ORD-77', description: 'Order 77' };
 
-type Received = Awaited<ReturnType<typeof receiver>>['received'][number];
-
-function inboundFrom(r: Received, receivedAt: number): InboundWebhook {
-  const u = new URL(r.url, 'http://receiver');
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(r.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-  return { method: r.method, path: u.pathname, query: Object.fromEntries(u.searchParams), headers, rawBody: Buffer.from(r.body), sourceIp: '127.0.0.1', receivedAt };
-}
-
 describe('mpesa: a timed-out charge is OUTCOME_UNKNOWN, never re-sent, and reconciled', () => {
   let sim: MpesaSimulator;
   let h: Harness;
   let clock: ManualClock;
-  let hooks: Awaited<ReturnType<typeof receiver>>;
+  let hooks: Receiver;
 
   beforeEach(async () => {
-    clock = new ManualClock();
-    hooks = await receiver();
-    sim = await startMpesaSimulator({ clock, callbackUrl: `${hooks.url}/mpesa/${TOKEN}` });
-    h = harness(mpesa, sim.config, { clock, timeoutMs: 300 });
-  });
-
-  afterEach(async () => {
-    await sim.close();
-    await hooks.close();
-    await h.close();
+    const f = await onSimulatorWithReceiver(mpesa, startMpesaSimulator, { callbackPath: `/mpesa/${TOKEN}`, timeoutMs: 300 });
+    ({ sim, h, clock, hooks } = f);
+    return f.close;
   });
 
   const parseCtx = () => ({ integration: h.integration.name, config: mpesa.config.parse(h.integration.config) });

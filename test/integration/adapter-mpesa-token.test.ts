@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import mpesa from '../../adapters/mpesa/index.js';
 import { startMpesaSimulator, type MpesaSimulator } from '../../adapters/mpesa/simulator.js';
-import { harness, type Harness } from './payment-adapter-harness.js';
+import type { Harness } from './payment-adapter-harness.js';
+import { onSimulator } from './simulator-fixture.js';
 
 const OAUTH = '/oauth/v1/generate';
 const STK = '/mpesa/stkpush/v1/processrequest';
@@ -14,14 +15,9 @@ describe('mpesa access tokens', () => {
   let clock: ManualClock;
 
   beforeEach(async () => {
-    clock = new ManualClock();
-    sim = await startMpesaSimulator({ clock });
-    h = harness(mpesa, sim.config, { clock });
-  });
-
-  afterEach(async () => {
-    await sim.close();
-    await h.close();
+    const f = await onSimulator(mpesa, startMpesaSimulator);
+    ({ sim, h, clock } = f);
+    return f.close;
   });
 
   const bearer = (i: number) => sim.received(/^\/mpesa\//)[i].headers.authorization;

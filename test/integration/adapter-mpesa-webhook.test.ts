@@ -1,9 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { IntegrationError } from '../../src/core/errors.js';
 import mpesa from '../../adapters/mpesa/index.js';
 import { startMpesaSimulator, type MpesaSimulator } from '../../adapters/mpesa/simulator.js';
-import { harness, inbound, receiver, type Harness } from './payment-adapter-harness.js';
+import { inbound, type Harness, type Receiver } from './payment-adapter-harness.js';
+import { onSimulatorWithReceiver } from './simulator-fixture.js';
 
 const webhook = mpesa.webhook!;
 const config = mpesa.config.parse({
@@ -124,19 +125,12 @@ describe('mpesa callbacks from the simulator to a local receiver', () => {
   let sim: MpesaSimulator;
   let h: Harness;
   let clock: ManualClock;
-  let hooks: Awaited<ReturnType<typeof receiver>>;
+  let hooks: Receiver;
 
   beforeEach(async () => {
-    clock = new ManualClock();
-    hooks = await receiver();
-    sim = await startMpesaSimulator({ clock, callbackUrl: `${hooks.url}/mpesa/tok`, callbackDelayMs: 15_000 });
-    h = harness(mpesa, sim.config, { clock });
-  });
-
-  afterEach(async () => {
-    await sim.close();
-    await hooks.close();
-    await h.close();
+    const f = await onSimulatorWithReceiver(mpesa, (o) => startMpesaSimulator({ ...o, callbackDelayMs: 15_000 }), { callbackPath: '/mpesa/tok' });
+    ({ sim, h, clock, hooks } = f);
+    return f.close;
   });
 
   const parseReceived = (i: number) => {

@@ -1,5 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IntegrationError } from '../../src/core/errors.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { validateAdapterDefinition } from '../../src/core/adapter.js';
 import { describeFields } from '../../src/core/fields.js';
@@ -8,19 +7,11 @@ import { startMpesaSimulator, type MpesaSimulator } from '../../adapters/mpesa/s
 import { darajaTimestamp, stkPassword } from '../../adapters/mpesa/daraja-time.js';
 import { toKenyanMsisdn } from '../../src/core/adapter-kit/phone.js';
 import { harness, type Harness } from './payment-adapter-harness.js';
+import { onSimulator } from './simulator-fixture.js';
+import { failure } from './expect-failure.js';
 
 const STK = '/mpesa/stkpush/v1/processrequest';
 const payment = { amount: 150, phone: '0712 345 678', reference: 'INV-1001', description: 'Invoice 1001' };
-
-async function failure(p: Promise<unknown>): Promise<IntegrationError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(IntegrationError);
-    return err as IntegrationError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('mpesa adapter declaration', () => {
   it('is a valid payment adapter with secrets marked and both Daraja hosts', () => {
@@ -45,14 +36,9 @@ describe('mpesa adapter against its simulator', () => {
   let clock: ManualClock;
 
   beforeEach(async () => {
-    clock = new ManualClock();
-    sim = await startMpesaSimulator({ clock });
-    h = harness(mpesa, sim.config, { clock });
-  });
-
-  afterEach(async () => {
-    await sim.close();
-    await h.close();
+    const f = await onSimulator(mpesa, startMpesaSimulator);
+    ({ sim, h, clock } = f);
+    return f.close;
   });
 
   describe('charge (STK push)', () => {

@@ -1,23 +1,14 @@
 import { createHmac } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IntegrationError } from '../../src/core/errors.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { validateAdapterDefinition } from '../../src/core/adapter.js';
 import { secretPaths } from '../../src/core/fields.js';
 import { redact } from '../../src/core/redact.js';
 import paystack from '../../adapters/paystack/index.js';
 import { PaystackSimulator } from '../../adapters/paystack/simulator.js';
-import { flatHeaders, harness, inbound, receiver, verifiedByEngine, type Harness } from './payment-adapter-harness.js';
-
-async function failure(p: Promise<unknown>): Promise<IntegrationError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(IntegrationError);
-    return err as IntegrationError;
-  }
-  throw new Error('expected the call to fail');
-}
+import { flatHeaders, harness, inbound, verifiedByEngine, type Harness, type Receiver } from './payment-adapter-harness.js';
+import { onSimulatorWithReceiver } from './simulator-fixture.js';
+import { failure } from './expect-failure.js';
 
 const ctxArgs = { integration: 'paystack', config: {} as never };
 
@@ -25,19 +16,12 @@ describe('paystack adapter against its simulator', () => {
   let sim: PaystackSimulator;
   let h: Harness;
   let clock: ManualClock;
-  let hooks: Awaited<ReturnType<typeof receiver>>;
+  let hooks: Receiver;
 
   beforeEach(async () => {
-    clock = new ManualClock();
-    hooks = await receiver();
-    sim = await PaystackSimulator.start({ clock, callbackUrl: hooks.url });
-    h = harness(paystack, sim.config, { clock });
-  });
-
-  afterEach(async () => {
-    await sim.close();
-    await hooks.close();
-    await h.close();
+    const f = await onSimulatorWithReceiver(paystack, (o) => PaystackSimulator.start(o));
+    ({ sim, h, clock, hooks } = f);
+    return f.close;
   });
 
   it('declares a sound payment adapter with the secret key marked', () => {

@@ -1,41 +1,25 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IntegrationError } from '../../src/core/errors.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { validateAdapterDefinition } from '../../src/core/adapter.js';
 import { secretPaths } from '../../src/core/fields.js';
 import pesapal from '../../adapters/pesapal/index.js';
 import { PesapalSimulator } from '../../adapters/pesapal/simulator.js';
-import { harness, inbound, receiver, verifiedByEngine, type Harness } from './payment-adapter-harness.js';
+import { harness, inbound, verifiedByEngine, type Harness, type Receiver } from './payment-adapter-harness.js';
+import { onSimulatorWithReceiver } from './simulator-fixture.js';
+import { failure } from './expect-failure.js';
 
 const order = (reference: string, amount = 1500) => ({ amount, reference, description: `Order ${reference}`, customer: { email: 'wanjiru@example.com', phone: '0712345678', firstName: 'Wanjiru' } });
-
-async function failure(p: Promise<unknown>): Promise<IntegrationError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(IntegrationError);
-    return err as IntegrationError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('pesapal adapter against its simulator', () => {
   let sim: PesapalSimulator;
   let h: Harness;
   let clock: ManualClock;
-  let hooks: Awaited<ReturnType<typeof receiver>>;
+  let hooks: Receiver;
 
   beforeEach(async () => {
-    clock = new ManualClock();
-    hooks = await receiver();
-    sim = await PesapalSimulator.start({ clock, callbackUrl: hooks.url });
-    h = harness(pesapal, { ...sim.config, refundUsername: 'ops@example.com' }, { clock });
-  });
-
-  afterEach(async () => {
-    await sim.close();
-    await hooks.close();
-    await h.close();
+    const f = await onSimulatorWithReceiver(pesapal, (o) => PesapalSimulator.start(o), { config: { refundUsername: 'ops@example.com' } });
+    ({ sim, h, clock, hooks } = f);
+    return f.close;
   });
 
   it('declares a sound payment adapter; both credentials and the token-bearing IPN URL are secret', () => {

@@ -3,22 +3,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwsV4Signer } from 'aws4fetch';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
-import { IntegrationError } from '../../src/core/errors.js';
 import s3 from '../../adapters/s3/index.js';
 import { s3Url } from '../../adapters/s3/url.js';
 import { startS3Simulator, type S3Simulator } from '../../adapters/s3/simulator.js';
-import { harness, type Harness } from './payment-adapter-harness.js';
-
-async function failure(p: Promise<unknown>): Promise<IntegrationError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(IntegrationError);
-  return err as IntegrationError;
-}
+import type { Harness } from './payment-adapter-harness.js';
+import { onSimulator, type SimulatorFixture } from './simulator-fixture.js';
+import { failure } from './expect-failure.js';
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
@@ -26,29 +18,19 @@ describe('s3 adapter against its simulator', () => {
   let sim: S3Simulator;
   let h: Harness;
   let clock: ManualClock;
+  /** The same store with other config: another integration of the adapter. */
+  let withConfig: SimulatorFixture<S3Simulator>['withConfig'];
   let dir: string;
-  const extra: Harness[] = [];
 
   beforeEach(async () => {
-    clock = new ManualClock();
-    sim = await startS3Simulator({ clock });
-    h = harness(s3, sim.config, { clock });
+    const f = await onSimulator(s3, startS3Simulator);
+    ({ sim, h, clock, withConfig } = f);
     dir = mkdtempSync(join(tmpdir(), 's3-test-'));
+    return async () => {
+      await f.close();
+      rmSync(dir, { recursive: true, force: true });
+    };
   });
-
-  afterEach(async () => {
-    await sim.close();
-    await h.close();
-    for (const x of extra.splice(0)) await x.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  /** The same store with other config: another integration of the adapter. */
-  function withConfig(overrides: Record<string, unknown>, simClock = clock): Harness {
-    const x = harness(s3, { ...sim.config, ...overrides }, { clock: simClock });
-    extra.push(x);
-    return x;
-  }
 
   function file(name: string, content: string | Buffer): string {
     const path = join(dir, name);
@@ -146,10 +128,10 @@ describe('s3 adapter against its simulator', () => {
       expect(region).toMatchObject({ category: 'CONFIG_INVALID', provider: { status: 400, code: 'AuthorizationHeaderMalformed' } });
       expect(region.provider?.message).toMatch(/the region 'eu-west-1' is wrong; expecting 'us-east-1'/);
       const late = new ManualClock(clock.now() + 16 * 60_000);
-      const skewed = await failure(withConfig({}, late).run('list', {}));
+      const skewed = await failure(withConfig({}, { clock: late }).run('list', {}));
       expect(skewed).toMatchObject({ category: 'AUTHENTICATION_FAILED', provider: { code: 'RequestTimeTooSkewed' } });
       // Within S3's 15 minutes, the same request passes.
-      expect((await withConfig({}, new ManualClock(clock.now() + 14 * 60_000)).run('list', {})).items).toEqual([]);
+      expect((await withConfig({}, { clock: new ManualClock(clock.now() + 14 * 60_000) }).run('list', {})).items).toEqual([]);
     });
 
     it('recomputes the signature: a correctly signed request altered afterwards, or an unsigned one, is refused', async () => {
@@ -204,8 +186,7 @@ describe('s3 adapter against its simulator', () => {
     });
 
     it('a stalled upload times out and is retried (a PUT to a fixed key is safe): one object, the right bytes', async () => {
-      const t = harness(s3, sim.config, { clock, timeoutMs: 300 });
-      extra.push(t);
+      const t = withConfig({}, { timeoutMs: 300 });
       sim.failNext({ kind: 'stall' }, 1);
       const out = await t.executor.execute(t.integration.name, 'upload', { path: file('s.txt', 'stalled once'), destination: 'stall/s.txt' });
       expect(s3.operations.upload.retry).toBe('safe');

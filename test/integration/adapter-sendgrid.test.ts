@@ -1,35 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InboundWebhook } from '../../src/core/adapter.js';
-import { IntegrationError } from '../../src/core/errors.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { validateAdapterDefinition } from '../../src/core/adapter.js';
 import { describeFields } from '../../src/core/fields.js';
 import { createVerifier } from '../../src/webhooks/verify/verify.js';
 import sendgrid from '../../adapters/sendgrid/index.js';
 import { startSendgridSimulator, type SendgridSimulator } from '../../adapters/sendgrid/simulator.js';
-import { harness, inbound, receiver, type Harness } from './payment-adapter-harness.js';
+import { harness, inbound, inboundFrom, type Harness, type Receiver } from './payment-adapter-harness.js';
+import { onSimulatorWithReceiver } from './simulator-fixture.js';
+import { failure } from './expect-failure.js';
 
 const SEND = '/v3/mail/send';
 const mail = { to: { email: 'amina@example.com', name: 'Amina' }, subject: 'Your receipt', text: 'Thanks for your order.', html: '<p>Thanks for your order.</p>', reference: 'rcpt-1' };
-
-async function failure(p: Promise<unknown>): Promise<IntegrationError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(IntegrationError);
-    return err as IntegrationError;
-  }
-  throw new Error('expected the call to fail');
-}
-
-type Received = Awaited<ReturnType<typeof receiver>>['received'][number];
-
-function inboundFrom(r: Received, receivedAt: number): InboundWebhook {
-  const u = new URL(r.url, 'http://receiver');
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(r.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-  return { method: r.method, path: u.pathname, query: Object.fromEntries(u.searchParams), headers, rawBody: Buffer.from(r.body), sourceIp: '127.0.0.1', receivedAt };
-}
 
 describe('sendgrid adapter declaration', () => {
   it('is a valid email adapter: API key secret, unsafe send, safe query, sendgrid webhook scheme', () => {
@@ -45,19 +26,12 @@ describe('sendgrid adapter against its simulator', () => {
   let sim: SendgridSimulator;
   let h: Harness;
   let clock: ManualClock;
-  let hooks: Awaited<ReturnType<typeof receiver>>;
+  let hooks: Receiver;
 
   beforeEach(async () => {
-    clock = new ManualClock();
-    hooks = await receiver();
-    sim = await startSendgridSimulator({ clock, callbackUrl: hooks.url });
-    h = harness(sendgrid, sim.config, { clock, timeoutMs: 2_000 });
-  });
-
-  afterEach(async () => {
-    await sim.close();
-    await hooks.close();
-    await h.close();
+    const f = await onSimulatorWithReceiver(sendgrid, startSendgridSimulator, { timeoutMs: 2_000 });
+    ({ sim, h, clock, hooks } = f);
+    return f.close;
   });
 
   const parseCtx = () => ({ integration: h.integration.name, config: sendgrid.config.parse(h.integration.config) });

@@ -1,24 +1,15 @@
 import { createServer } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IntegrationError } from '../../src/core/errors.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { validateAdapterDefinition } from '../../src/core/adapter.js';
 import { describeFields } from '../../src/core/fields.js';
 import smtp from '../../adapters/smtp/index.js';
 import { startSmtpSimulator, type SmtpSimulator } from '../../adapters/smtp/simulator.js';
 import { harness, type Harness } from './payment-adapter-harness.js';
+import { onSimulator } from './simulator-fixture.js';
+import { failure } from './expect-failure.js';
 
 const mail = { to: { email: 'amina@example.com', name: 'Amina Njeri' }, bcc: 'audit@example.com', subject: 'Your receipt', text: 'Thanks for your order.', html: '<p>Thanks for your order.</p>' };
-
-async function failure(p: Promise<unknown>): Promise<IntegrationError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(IntegrationError);
-    return err as IntegrationError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** A port nothing listens on: bound, then released. */
 async function closedPort(): Promise<number> {
@@ -46,14 +37,9 @@ describe('smtp adapter against a loopback SMTP server', () => {
   let clock: ManualClock;
 
   beforeEach(async () => {
-    clock = new ManualClock();
-    sim = await startSmtpSimulator({ clock });
-    h = harness(smtp, sim.config, { clock, timeoutMs: 5_000 });
-  });
-
-  afterEach(async () => {
-    await sim.close();
-    await h.close();
+    const f = await onSimulator(smtp, startSmtpSimulator, { timeoutMs: 5_000 });
+    ({ sim, h, clock } = f);
+    return f.close;
   });
 
   describe('send', () => {

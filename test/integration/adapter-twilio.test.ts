@@ -1,6 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InboundWebhook } from '../../src/core/adapter.js';
-import { IntegrationError } from '../../src/core/errors.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { validateAdapterDefinition } from '../../src/core/adapter.js';
 import { describeFields } from '../../src/core/fields.js';
@@ -8,29 +6,12 @@ import { createVerifier } from '../../src/webhooks/verify/verify.js';
 import twilio from '../../adapters/twilio/index.js';
 import { startTwilioSimulator, type TwilioSimulator } from '../../adapters/twilio/simulator.js';
 import { segmentCount } from '../../adapters/twilio/simulator-messages.js';
-import { harness, inbound, receiver, type Harness } from './payment-adapter-harness.js';
+import { harness, inbound, inboundFrom, type Harness, type Receiver } from './payment-adapter-harness.js';
+import { onSimulatorWithReceiver } from './simulator-fixture.js';
+import { failure } from './expect-failure.js';
 
 const MESSAGES = /\/Messages\.json$/;
 const sms = { to: '+254 711 222 333', message: 'Your code is 481516', reference: 'otp-1' };
-
-async function failure(p: Promise<unknown>): Promise<IntegrationError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(IntegrationError);
-    return err as IntegrationError;
-  }
-  throw new Error('expected the call to fail');
-}
-
-type Received = Awaited<ReturnType<typeof receiver>>['received'][number];
-
-function inboundFrom(r: Received, receivedAt: number): InboundWebhook {
-  const u = new URL(r.url, 'http://receiver');
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(r.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-  return { method: r.method, path: u.pathname, query: Object.fromEntries(u.searchParams), headers, rawBody: Buffer.from(r.body), sourceIp: '127.0.0.1', receivedAt };
-}
 
 describe('twilio adapter declaration', () => {
   it('is a valid sms adapter: auth token secret, unsafe send, safe reads, twilio webhook scheme', () => {
@@ -55,19 +36,12 @@ describe('twilio adapter against its simulator', () => {
   let sim: TwilioSimulator;
   let h: Harness;
   let clock: ManualClock;
-  let hooks: Awaited<ReturnType<typeof receiver>>;
+  let hooks: Receiver;
 
   beforeEach(async () => {
-    clock = new ManualClock();
-    hooks = await receiver();
-    sim = await startTwilioSimulator({ clock, callbackUrl: hooks.url });
-    h = harness(twilio, sim.config, { clock, timeoutMs: 2_000 });
-  });
-
-  afterEach(async () => {
-    await sim.close();
-    await hooks.close();
-    await h.close();
+    const f = await onSimulatorWithReceiver(twilio, startTwilioSimulator, { timeoutMs: 2_000 });
+    ({ sim, h, clock, hooks } = f);
+    return f.close;
   });
 
   describe('send', () => {

@@ -1,7 +1,5 @@
 import { createServer } from 'node:http';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InboundWebhook } from '../../src/core/adapter.js';
-import { IntegrationError } from '../../src/core/errors.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { validateAdapterDefinition } from '../../src/core/adapter.js';
 import { describeFields } from '../../src/core/fields.js';
@@ -9,29 +7,12 @@ import { createVerifier } from '../../src/webhooks/verify/verify.js';
 import { metaHandshake } from '../../src/daemon/handshake.js';
 import whatsapp from '../../adapters/whatsapp/index.js';
 import { startWhatsappSimulator, type WhatsappSimulator } from '../../adapters/whatsapp/simulator.js';
-import { harness, inbound, receiver, type Harness } from './payment-adapter-harness.js';
+import { harness, inbound, inboundFrom, type Harness, type Receiver } from './payment-adapter-harness.js';
+import { onSimulatorWithReceiver } from './simulator-fixture.js';
+import { failure } from './expect-failure.js';
 
 const SEND = /\/messages$/;
 const text = { to: '+254 711 222 333', text: 'Your order has shipped', reference: 'ord-9' };
-
-async function failure(p: Promise<unknown>): Promise<IntegrationError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(IntegrationError);
-    return err as IntegrationError;
-  }
-  throw new Error('expected the call to fail');
-}
-
-type Received = Awaited<ReturnType<typeof receiver>>['received'][number];
-
-function inboundFrom(r: Received, receivedAt: number): InboundWebhook {
-  const u = new URL(r.url, 'http://receiver');
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(r.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-  return { method: r.method, path: u.pathname, query: Object.fromEntries(u.searchParams), headers, rawBody: Buffer.from(r.body), sourceIp: '127.0.0.1', receivedAt };
-}
 
 describe('whatsapp adapter declaration', () => {
   it('is a valid messaging adapter: token secret, unsafe send, safe query, meta webhook scheme', () => {
@@ -47,19 +28,12 @@ describe('whatsapp adapter against its simulator', () => {
   let sim: WhatsappSimulator;
   let h: Harness;
   let clock: ManualClock;
-  let hooks: Awaited<ReturnType<typeof receiver>>;
+  let hooks: Receiver;
 
   beforeEach(async () => {
-    clock = new ManualClock();
-    hooks = await receiver();
-    sim = await startWhatsappSimulator({ clock, callbackUrl: hooks.url });
-    h = harness(whatsapp, sim.config, { clock, timeoutMs: 2_000 });
-  });
-
-  afterEach(async () => {
-    await sim.close();
-    await hooks.close();
-    await h.close();
+    const f = await onSimulatorWithReceiver(whatsapp, startWhatsappSimulator, { timeoutMs: 2_000 });
+    ({ sim, h, clock, hooks } = f);
+    return f.close;
   });
 
   const parseCtx = () => ({ integration: h.integration.name, config: whatsapp.config.parse(h.integration.config) });

@@ -1,5 +1,5 @@
 /**
- * Shared by the flutterwave, pesapal, razorpay and paystack adapter tests:
+ * Shared by every adapter's tests (it began with the payment adapters):
  * an adapter's operations run with a real context (real SQLite-backed
  * cache, real HTTP client) against its simulator, directly or through the
  * executor.
@@ -116,6 +116,14 @@ export async function receiver(): Promise<{ url: string; received: { method: str
     received,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+export type Receiver = Awaited<ReturnType<typeof receiver>>;
+
+/** A request the receiver recorded, as the daemon would hand it to the adapter's verifier and parser. */
+export function inboundFrom(r: Receiver['received'][number], receivedAt: number): InboundWebhook {
+  const u = new URL(r.url, 'http://receiver');
+  return { method: r.method, path: u.pathname, query: Object.fromEntries(u.searchParams), headers: flatHeaders(r.headers), rawBody: Buffer.from(r.body), sourceIp: '127.0.0.1', receivedAt };
 }
 
 /** The daemon's verifier for the adapter's declared scheme with one secret: does a delivery pass? */
