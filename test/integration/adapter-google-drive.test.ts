@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
@@ -23,22 +22,13 @@ describe('google-drive adapter against its simulator', () => {
   /** Another integration of the adapter, with other config. */
   let other: SimulatorFixture<DriveSimulator>['withConfig'];
   let dir: string;
+  let file: SimulatorFixture<DriveSimulator>['file'];
 
   beforeEach(async () => {
     const f = await onSimulator(drive, startDriveSimulator);
-    ({ sim, h, clock, withConfig: other } = f);
-    dir = mkdtempSync(join(tmpdir(), 'drive-test-'));
-    return async () => {
-      await f.close();
-      rmSync(dir, { recursive: true, force: true });
-    };
+    ({ sim, h, clock, dir, file, withConfig: other } = f);
+    return f.close;
   });
-
-  function file(name: string, content: string | Buffer): string {
-    const path = join(dir, name);
-    writeFileSync(path, content);
-    return path;
-  }
 
   const bearer = (r: { headers: Record<string, string> }) => r.headers.authorization;
   const apiCalls = () => sim.requests.filter((r) => r.path !== TOKEN);

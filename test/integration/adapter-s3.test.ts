@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AwsV4Signer } from 'aws4fetch';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -21,22 +20,13 @@ describe('s3 adapter against its simulator', () => {
   /** The same store with other config: another integration of the adapter. */
   let withConfig: SimulatorFixture<S3Simulator>['withConfig'];
   let dir: string;
+  let file: SimulatorFixture<S3Simulator>['file'];
 
   beforeEach(async () => {
     const f = await onSimulator(s3, startS3Simulator);
-    ({ sim, h, clock, withConfig } = f);
-    dir = mkdtempSync(join(tmpdir(), 's3-test-'));
-    return async () => {
-      await f.close();
-      rmSync(dir, { recursive: true, force: true });
-    };
+    ({ sim, h, clock, dir, file, withConfig } = f);
+    return f.close;
   });
-
-  function file(name: string, content: string | Buffer): string {
-    const path = join(dir, name);
-    writeFileSync(path, content);
-    return path;
-  }
 
   it('uploads with a SigV4 signature, the payload hash and Content-MD5', async () => {
     const body = 'id,amount\n1,250\n';
