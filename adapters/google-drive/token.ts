@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AdapterContext } from '../../src/core/adapter.js';
-import { IntegrationError } from '../../src/core/errors.js';
+import { currentToken, keepIssuedToken, type IssuedToken } from '../../src/core/adapter-kit/cached-token.js';
 import type { HttpRequest, HttpResponse } from '../../src/http/types.js';
 import { GOOGLE_TOKEN_URL, type DriveConfig } from './config.js';
 import { tokenError } from './errors.js';
@@ -9,17 +9,10 @@ export type DriveContext = AdapterContext<DriveConfig>;
 
 /**
  * OAuth refresh-token grant: the refresh token buys an access token that
- * lives about an hour (`expires_in` ≈ 3599). It is cached in the
- * integration's scoped store, so separate CLI runs share it, and replaced a
- * minute before it expires.
+ * lives about an hour (`expires_in` ≈ 3599), cached as
+ * src/core/adapter-kit/cached-token.ts says.
  */
-const REFRESH_MARGIN_MS = 60_000;
 const DOCUMENTED_LIFETIME_S = 3599;
-
-interface CachedToken {
-  accessToken: string;
-  expiresAt: number;
-}
 
 /** Per token endpoint, client and refresh token (hashed), so rotated credentials never reuse a stale token. */
 function cacheKey(ctx: DriveContext): string {
@@ -28,7 +21,7 @@ function cacheKey(ctx: DriveContext): string {
   return `google-token:${id}`;
 }
 
-export async function fetchToken(ctx: DriveContext): Promise<CachedToken & { expiresInSeconds: number }> {
+export async function fetchToken(ctx: DriveContext): Promise<IssuedToken> {
   const res = await ctx.http.request({
     method: 'POST',
     path: ctx.config.tokenUrl ?? GOOGLE_TOKEN_URL,
@@ -37,21 +30,11 @@ export async function fetchToken(ctx: DriveContext): Promise<CachedToken & { exp
     signal: ctx.signal,
   });
   if (res.status !== 200) throw tokenError(res, ctx.clock.now());
-  const body = res.json<{ access_token?: unknown; expires_in?: unknown }>();
-  if (typeof body.access_token !== 'string' || !body.access_token) {
-    throw new IntegrationError('SERVER_ERROR', 'Google token response had no access_token', { provider: { status: res.status } });
-  }
-  const seconds = Number(body.expires_in);
-  const expiresInSeconds = Number.isFinite(seconds) && seconds > 0 ? seconds : DOCUMENTED_LIFETIME_S;
-  const token = { accessToken: body.access_token, expiresAt: ctx.clock.now() + expiresInSeconds * 1000 };
-  await ctx.cache.set(cacheKey(ctx), token, Math.max(1, token.expiresAt - REFRESH_MARGIN_MS - ctx.clock.now()));
-  return { ...token, expiresInSeconds };
+  return keepIssuedToken(ctx, cacheKey(ctx), res, { provider: 'Google', lifetimeSeconds: DOCUMENTED_LIFETIME_S });
 }
 
 export async function accessToken(ctx: DriveContext): Promise<string> {
-  const cached = await ctx.cache.get<CachedToken>(cacheKey(ctx));
-  if (cached && cached.expiresAt - REFRESH_MARGIN_MS > ctx.clock.now()) return cached.accessToken;
-  return (await fetchToken(ctx)).accessToken;
+  return currentToken(ctx, cacheKey(ctx), () => fetchToken(ctx));
 }
 
 /**

@@ -1,28 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { AdapterContext } from '../../src/core/adapter.js';
 import { IntegrationError } from '../../src/core/errors.js';
+import { currentToken, keepIssuedToken, type IssuedToken } from '../../src/core/adapter-kit/cached-token.js';
 import type { HttpRequest, HttpResponse } from '../../src/http/types.js';
 import type { MpesaConfig } from './config.js';
 import { darajaError, isTokenRejected } from './errors.js';
 
 /**
  * Daraja OAuth (client credentials): a bearer token that lives 3600 s
- * (`expires_in` arrives as the string "3599"). It is cached in the
- * integration's scoped store, so separate CLI runs share one token, and
- * replaced a minute before it expires.
+ * (`expires_in` arrives as the string "3599"), cached as
+ * src/core/adapter-kit/cached-token.ts says. The documented lifetime is used
+ * only when a response omits expires_in.
  */
-const REFRESH_MARGIN_MS = 60_000;
-/** Daraja documents a one-hour token; used only when a response omits expires_in. */
 const DOCUMENTED_LIFETIME_S = 3599;
-
-interface CachedToken {
-  accessToken: string;
-  expiresAt: number;
-}
-
-export interface IssuedToken extends CachedToken {
-  expiresInSeconds: number;
-}
 
 /** Per host and consumer key, so repointing or rotating credentials never reuses a stale token. */
 function cacheKey(ctx: AdapterContext<MpesaConfig>): string {
@@ -48,22 +38,12 @@ export async function fetchToken(ctx: AdapterContext<MpesaConfig>): Promise<Issu
     }
     throw err;
   }
-  const body = res.json<{ access_token?: unknown; expires_in?: unknown }>();
-  if (typeof body.access_token !== 'string' || !body.access_token) {
-    throw new IntegrationError('SERVER_ERROR', 'M-Pesa token response had no access_token', { provider: { status: res.status } });
-  }
-  const seconds = Number(body.expires_in);
-  const expiresInSeconds = Number.isFinite(seconds) && seconds > 0 ? seconds : DOCUMENTED_LIFETIME_S;
-  const token = { accessToken: body.access_token, expiresAt: ctx.clock.now() + expiresInSeconds * 1000 };
-  await ctx.cache.set(cacheKey(ctx), token, Math.max(1, token.expiresAt - REFRESH_MARGIN_MS - ctx.clock.now()));
-  return { ...token, expiresInSeconds };
+  return keepIssuedToken(ctx, cacheKey(ctx), res, { provider: 'M-Pesa', lifetimeSeconds: DOCUMENTED_LIFETIME_S });
 }
 
 /** A token that is good for at least another minute: the cached one, or a new one. */
 export async function accessToken(ctx: AdapterContext<MpesaConfig>): Promise<string> {
-  const cached = await ctx.cache.get<CachedToken>(cacheKey(ctx));
-  if (cached && cached.expiresAt - REFRESH_MARGIN_MS > ctx.clock.now()) return cached.accessToken;
-  return (await fetchToken(ctx)).accessToken;
+  return currentToken(ctx, cacheKey(ctx), () => fetchToken(ctx));
 }
 
 export async function forgetToken(ctx: AdapterContext<MpesaConfig>): Promise<void> {

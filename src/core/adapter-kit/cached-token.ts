@@ -1,0 +1,47 @@
+import type { AdapterContext } from '../adapter.js';
+import { IntegrationError } from '../errors.js';
+import type { HttpResponse } from '../../http/types.js';
+
+/**
+ * OAuth bearer tokens (client-credentials and refresh-token grants, as
+ * M-Pesa and Google issue them) kept in the integration's scoped cache, so
+ * separate CLI runs share one token, and replaced a minute before they
+ * expire so that none dies mid-request.
+ */
+const REFRESH_MARGIN_MS = 60_000;
+
+type TokenContext = Pick<AdapterContext, 'cache' | 'clock'>;
+
+export interface CachedToken {
+  accessToken: string;
+  expiresAt: number;
+}
+
+export interface IssuedToken extends CachedToken {
+  expiresInSeconds: number;
+}
+
+/**
+ * Caches the token of a successful token answer ({access_token,
+ * expires_in}) under `key`. `lifetimeSeconds`, the provider's documented
+ * lifetime, stands in for a missing or unreadable expires_in (Daraja sends
+ * it as a string).
+ */
+export async function keepIssuedToken(ctx: TokenContext, key: string, res: HttpResponse, options: { provider: string; lifetimeSeconds: number }): Promise<IssuedToken> {
+  const body = res.json<{ access_token?: unknown; expires_in?: unknown }>();
+  if (typeof body.access_token !== 'string' || !body.access_token) {
+    throw new IntegrationError('SERVER_ERROR', `${options.provider} token response had no access_token`, { provider: { status: res.status } });
+  }
+  const seconds = Number(body.expires_in);
+  const expiresInSeconds = Number.isFinite(seconds) && seconds > 0 ? seconds : options.lifetimeSeconds;
+  const token = { accessToken: body.access_token, expiresAt: ctx.clock.now() + expiresInSeconds * 1000 };
+  await ctx.cache.set(key, token, Math.max(1, token.expiresAt - REFRESH_MARGIN_MS - ctx.clock.now()));
+  return { ...token, expiresInSeconds };
+}
+
+/** A token that is good for at least another minute: the cached one, or the one `issue` fetches and caches. */
+export async function currentToken(ctx: TokenContext, key: string, issue: () => Promise<CachedToken>): Promise<string> {
+  const cached = await ctx.cache.get<CachedToken>(key);
+  if (cached && cached.expiresAt - REFRESH_MARGIN_MS > ctx.clock.now()) return cached.accessToken;
+  return (await issue()).accessToken;
+}
