@@ -44,6 +44,11 @@ export function startOutboundService(options: OutboundServiceOptions): OutboundS
   let pending = false;
   let batch: StoredEvent[] = [];
   let flushing: Promise<void> | undefined;
+  // The catch-up only finds what a crashed process left behind (live events
+  // are fanned out by flush), so it runs at start and once per poll interval,
+  // not after every live batch: each run is a write transaction on this
+  // thread that would compete with the daemon's ingest commits.
+  let lastCatchUp = -Infinity;
 
   const poke = () => {
     pending = true;
@@ -51,26 +56,35 @@ export function startOutboundService(options: OutboundServiceOptions): OutboundS
   };
 
   async function flush(): Promise<void> {
+    // The loop is woken only when there is something to send or catch up:
+    // each wake claims in a write transaction, which would compete with the
+    // daemon's ingest commits for nothing when no subscription matched.
+    let wakeLoop = false;
     while (batch.length) {
       const events = batch;
       batch = [];
       try {
-        await fanOut(store, events, { now: clock.now(), firstDelayMs: scheduleMs[0] });
+        if ((await fanOut(store, events, { now: clock.now(), firstDelayMs: scheduleMs[0] })) > 0) wakeLoop = true;
       } catch (error) {
         // Left to the catch-up: the cursor has not moved past these events.
         log.error('could not fan events out; the catch-up will', { count: events.length, error: (error as Error)?.message ?? String(error) });
+        lastCatchUp = -Infinity;
+        wakeLoop = true;
       }
     }
     flushing = undefined;
-    poke();
+    if (wakeLoop) poke();
   }
 
   async function loop(): Promise<void> {
     while (!stopping.signal.aborted) {
       pending = false;
       try {
-        const created = await catchUpFanOut(store, { now: clock.now(), firstDelayMs: scheduleMs[0] });
-        if (created) log.info('fanned out events missed earlier', { deliveries: created });
+        if (clock.now() - lastCatchUp >= pollMs) {
+          lastCatchUp = clock.now();
+          const created = await catchUpFanOut(store, { now: lastCatchUp, firstDelayMs: scheduleMs[0] });
+          if (created) log.info('fanned out events missed earlier', { deliveries: created });
+        }
         await worker.workDueDeliveries({ signal: stopping.signal });
       } catch (error) {
         log.error('outbound delivery loop failed; retrying', { error: (error as Error)?.message ?? String(error) });
