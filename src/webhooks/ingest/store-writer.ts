@@ -6,6 +6,9 @@ import type { WriterReply, WriterRequest } from './writer-protocol.js';
 
 type Distribute<T> = T extends unknown ? Omit<T, 'seq'> : never;
 
+/** How often the checkpoint thread copies the WAL into the database file. */
+const CHECKPOINT_INTERVAL_MS = 100;
+
 const STORE_CODES = new Set<string>(['STORE_LOCKED', 'STORE_CORRUPT', 'STORE_TOO_NEW', 'STORE_UNAVAILABLE']);
 
 function toError(error: { message: string; code?: string }): Error {
@@ -24,8 +27,12 @@ export class ThreadedWebhookWriter implements Pick<WebhookRepo, 'commit' | 'sett
   private seq = 0;
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   private dead: Error | undefined;
+  private checkpointerExited = false;
 
-  private constructor(private readonly worker: Worker) {
+  private constructor(
+    private readonly worker: Worker,
+    private readonly checkpointer: Worker,
+  ) {
     worker.on('message', (reply: WriterReply) => {
       const waiter = this.pending.get(reply.seq);
       if (!waiter) return;
@@ -40,16 +47,23 @@ export class ThreadedWebhookWriter implements Pick<WebhookRepo, 'commit' | 'sett
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
+    // Losing the checkpoint thread costs only the WAL's size (the writer's backstop checkpoint takes over).
+    checkpointer.on('error', () => {});
+    checkpointer.once('exit', () => {
+      this.checkpointerExited = true;
+    });
   }
 
   /** Opens the writer's own connection to the SQLite file at `path`; rejects as opening the store would. */
   static async start(path: string, busyTimeoutMs: number): Promise<ThreadedWebhookWriter> {
     const fromSource = runningFromSource();
-    const worker = new Worker(new URL(`./writer-thread.${fromSource ? 'ts' : 'js'}`, import.meta.url), {
-      workerData: { path, busyTimeoutMs },
-      // Under the test runner the thread runs the TypeScript source through the same loader as the CLI's config.
-      execArgv: fromSource ? ['--import', 'jiti/register'] : [],
-    });
+    const thread = (name: string, workerData: unknown) =>
+      new Worker(new URL(`./${name}.${fromSource ? 'ts' : 'js'}`, import.meta.url), {
+        workerData,
+        // Under the test runner the thread runs the TypeScript source through the same loader as the CLI's config.
+        execArgv: fromSource ? ['--import', 'jiti/register'] : [],
+      });
+    const worker = thread('writer-thread', { path, busyTimeoutMs });
     // The thread answers seq 0 once its connection is open (migrations applied), or with why it could not.
     const ready = new Promise<void>((resolve, reject) => {
       const onMessage = (reply: WriterReply) => {
@@ -62,9 +76,22 @@ export class ThreadedWebhookWriter implements Pick<WebhookRepo, 'commit' | 'sett
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new StoreError('STORE_UNAVAILABLE', `webhook store writer exited with code ${code} while opening ${path}`)));
     });
-    const writer = new ThreadedWebhookWriter(worker);
-    await ready;
-    return writer;
+    let checkpointer: Worker | undefined;
+    try {
+      await ready;
+      // Started once the writer has created the file and applied migrations.
+      checkpointer = thread('checkpoint-thread', { path, intervalMs: CHECKPOINT_INTERVAL_MS });
+      const started = checkpointer;
+      await new Promise<void>((resolve, reject) => {
+        started.once('message', () => resolve());
+        started.once('error', reject);
+      });
+    } catch (error) {
+      await worker.terminate();
+      await checkpointer?.terminate();
+      throw error;
+    }
+    return new ThreadedWebhookWriter(worker, checkpointer);
   }
 
   /** Why the writer can no longer write (its thread ended), for readiness. */
@@ -89,9 +116,23 @@ export class ThreadedWebhookWriter implements Pick<WebhookRepo, 'commit' | 'sett
 
   /** Closes the writer's connection and ends the thread; pending writes finish first (messages are in order). */
   async close(): Promise<void> {
+    await this.closeCheckpointer();
     if (this.dead) return;
     await this.call({ op: 'close' });
     await this.worker.terminate();
+  }
+
+  /** A last checkpoint, then the thread ends; it is not worth failing a shutdown for. */
+  private async closeCheckpointer(): Promise<void> {
+    if (this.checkpointerExited) return;
+    const closed = new Promise<void>((resolve) => {
+      this.checkpointer.once('message', () => resolve());
+      this.checkpointer.once('error', () => resolve());
+      this.checkpointer.once('exit', () => resolve());
+    });
+    this.checkpointer.postMessage({ op: 'close' });
+    await closed;
+    await this.checkpointer.terminate();
   }
 
   private call(request: Distribute<WriterRequest>): Promise<unknown> {

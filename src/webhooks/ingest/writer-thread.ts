@@ -7,11 +7,17 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteStore } from '../../store/sqlite/store.js';
 import type { WriterReply, WriterRequest } from './writer-protocol.js';
 
+/** 64 MiB of 4 KiB pages. */
+const BACKSTOP_CHECKPOINT_PAGES = 16_384;
+
 const { path, busyTimeoutMs } = workerData as { path: string; busyTimeoutMs: number };
 const port = parentPort!;
 let store: SqliteStore;
 try {
   store = SqliteStore.open(path, { busyTimeoutMs });
+  // The checkpoint thread keeps the WAL short; SQLite's own auto-checkpoint,
+  // run inside a group commit, stays only as a backstop should it fall behind.
+  store.db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
   port.postMessage({ seq: 0, ok: true, value: null } satisfies WriterReply);
 } catch (error) {
   port.postMessage({ seq: 0, ok: false, error: { message: (error as Error).message, code: (error as { code?: string }).code } } satisfies WriterReply);
