@@ -10,7 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -130,6 +130,8 @@ export default async function main(): Promise<void> {
   const store = SqliteStore.open(join(dir, 'store.db'));
   const stored = store.db.prepare("SELECT count(*) AS n, coalesce(sum(status = 'processed'), 0) AS p FROM webhook_events").get() as { n: number; p: number };
   await store.close();
+  // A run stores ~100k webhooks (~400 MB): not worth keeping.
+  rmSync(dir, { recursive: true, force: true });
   const batchSum = Number(/integrations_webhook_commit_batch_size_sum (\S+)/.exec(metrics)?.[1]);
   const batchCount = Number(/integrations_webhook_commit_batch_size_count (\S+)/.exec(metrics)?.[1]);
   const commitSeconds = Number(/integrations_webhook_commit_seconds_sum (\S+)/.exec(metrics)?.[1]);
