@@ -3,6 +3,7 @@ import type { AdapterDefinition } from '../core/adapter.js';
 import type { Clock } from '../core/clock.js';
 import type { ResolvedIntegration } from '../config/types.js';
 import { buildContext } from '../core/context.js';
+import { withDeadline } from '../core/deadline.js';
 import { IntegrationError, toIntegrationError } from '../core/errors.js';
 import { integrationSecrets } from '../core/executor.js';
 import { scrub } from '../core/redact.js';
@@ -20,36 +21,26 @@ export async function runSelfTest(
 ): Promise<string> {
   const selfTest = adapter.selfTest;
   if (!selfTest) return '';
-  const controller = new AbortController();
-  const onOuterAbort = () => controller.abort(deps.signal?.reason);
-  deps.signal?.addEventListener('abort', onOuterAbort, { once: true });
-  let timer: NodeJS.Timeout | undefined;
   try {
-    const ctx = buildContext({
-      integration,
-      adapter,
-      store: deps.store,
-      clock: deps.clock,
-      baseDir: deps.config.dir,
-      idempotencyKey: `self-test:${randomUUID()}`,
-      correlationId: randomUUID(),
-      signal: controller.signal,
-    });
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const err = new IntegrationError('TIMEOUT', `self-test did not finish within ${integration.timeoutMs} ms`);
-        controller.abort(err);
-        reject(err);
-      }, integration.timeoutMs);
-    });
-    return (await Promise.race([selfTest(ctx), timeout])) ?? '';
+    const run = (signal: AbortSignal) =>
+      selfTest(
+        buildContext({
+          integration,
+          adapter,
+          store: deps.store,
+          clock: deps.clock,
+          baseDir: deps.config.dir,
+          idempotencyKey: `self-test:${randomUUID()}`,
+          correlationId: randomUUID(),
+          signal,
+        }),
+      );
+    const timeoutError = () => new IntegrationError('TIMEOUT', `self-test did not finish within ${integration.timeoutMs} ms`);
+    return (await withDeadline(integration.timeoutMs, deps.signal, timeoutError, run)) ?? '';
   } catch (thrown) {
     const error = toIntegrationError(thrown);
     const message = scrub(error.message, integrationSecrets(integration, adapter));
     if (message === error.message) throw error;
     throw new IntegrationError(error.category, message, { provider: error.provider, retryAfterMs: error.retryAfterMs, requestSent: error.requestSent, issues: error.issues });
-  } finally {
-    clearTimeout(timer);
-    deps.signal?.removeEventListener('abort', onOuterAbort);
   }
 }

@@ -6,6 +6,7 @@ import type { Store } from '../store/types.js';
 import type { HttpClient } from '../http/types.js';
 import type { AdapterRegistry } from './registry.js';
 import { buildContext } from './context.js';
+import { DeadlineExceeded, withDeadline } from './deadline.js';
 import { toIntegrationError } from './errors.js';
 import { integrationSecrets } from './executor.js';
 import { scrub } from './redact.js';
@@ -65,39 +66,31 @@ export async function checkIntegrationHealth(deps: HealthDeps, integration: Reso
   if (!adapter) return { ...base, status: 'unhealthy', latencyMs: 0, message: `unknown adapter "${integration.adapter}"` };
   if (!adapter.health) return { ...base, status: 'healthy', latencyMs: 0, message: `adapter ${adapter.name} has no health check` };
 
-  const controller = new AbortController();
-  const onOuterAbort = () => controller.abort(deps.signal?.reason);
-  deps.signal?.addEventListener('abort', onOuterAbort, { once: true });
-  let timer: NodeJS.Timeout | undefined;
+  const health = adapter.health;
   try {
-    const ctx = buildContext({
-      integration,
-      adapter,
-      store: deps.store,
-      clock: deps.clock,
-      baseDir: deps.config.dir,
-      idempotencyKey: `health:${randomUUID()}`,
-      correlationId: randomUUID(),
-      signal: controller.signal,
-      http: deps.httpFor?.(integration),
-    });
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs);
-    });
-    const result = await Promise.race([adapter.health(ctx), timedOut]);
+    const check = (signal: AbortSignal) =>
+      health(
+        buildContext({
+          integration,
+          adapter,
+          store: deps.store,
+          clock: deps.clock,
+          baseDir: deps.config.dir,
+          idempotencyKey: `health:${randomUUID()}`,
+          correlationId: randomUUID(),
+          signal,
+          http: deps.httpFor?.(integration),
+        }),
+      );
+    const result = await withDeadline(timeoutMs, deps.signal, () => new DeadlineExceeded(timeoutMs, 'health check'), check);
     const latencyMs = deps.clock.now() - started;
-    if (result === 'timeout') {
-      controller.abort(new Error('health check timed out'));
-      return { ...base, status: 'unhealthy', latencyMs, message: `timed out after ${timeoutMs} ms` };
-    }
     const message = scrub(result.message ?? result.status, integrationSecrets(integration, adapter));
     return { ...base, status: result.status, latencyMs, message };
   } catch (thrown) {
+    const latencyMs = deps.clock.now() - started;
+    if (thrown instanceof DeadlineExceeded) return { ...base, status: 'unhealthy', latencyMs, message: `timed out after ${timeoutMs} ms` };
     const error = toIntegrationError(thrown);
     const message = scrub(`${error.category}: ${error.message}`, integrationSecrets(integration, adapter));
-    return { ...base, status: 'unhealthy', latencyMs: deps.clock.now() - started, message };
-  } finally {
-    clearTimeout(timer);
-    deps.signal?.removeEventListener('abort', onOuterAbort);
+    return { ...base, status: 'unhealthy', latencyMs, message };
   }
 }
