@@ -3,13 +3,7 @@ import type { CliIO } from './deps.js';
 
 /** The real process's streams, environment and clock. */
 export function processStreams(): Omit<CliIO, 'signal'> {
-  // `integrations logs export | head`: the reader left, so there is nobody to tell; stop quietly like other Unix tools.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
-      throw err;
-    });
-  }
+  quietOnClosedPipe();
   return {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -20,6 +14,20 @@ export function processStreams(): Omit<CliIO, 'signal'> {
     cwd: process.cwd(),
     clock: systemClock,
   };
+}
+
+let pipeHandled = false;
+
+/** `integrations logs export | head`: the reader left, so there is nobody to tell; stop quietly like other Unix tools. */
+function quietOnClosedPipe(): void {
+  if (pipeHandled) return;
+  pipeHandled = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+      throw err;
+    });
+  }
 }
 
 export interface ProcessSignal {
