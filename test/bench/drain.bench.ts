@@ -25,6 +25,7 @@ import { groupCommit } from '../../src/store/sqlite/group-commit.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
 import { startFakeProvider, type FakeProvider } from '../e2e/queue-fake-provider.js';
 import loopbackAdapter from '../e2e/queue-loopback-adapter.mjs';
+import { testConfig } from '../support/loaded-config.js';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 10_000);
 const CONCURRENCY = 16;
@@ -65,15 +66,7 @@ async function ours(synchronous: 'FULL' | 'NORMAL'): Promise<Figures> {
       queueOnFailure: false,
       sensitive: [],
     };
-    const config: LoadedConfig = {
-      path: join(dir, 'integrations.config.json'),
-      dir,
-      store: { backend: 'sqlite', path: join(dir, 'bench.db'), busyTimeoutMs: 5_000 },
-      idempotency: { ttlMs: 86_400_000 },
-      daemon: { host: '127.0.0.1', port: 0, maxBodyBytes: 1_048_576, trustProxy: false },
-      integrations: { pay: integration },
-      adapterPackages: [],
-    };
+    const config: LoadedConfig = testConfig(dir, [integration], { storePath: join(dir, 'bench.db') });
     const now = Date.now();
     for (let i = 0; i < JOBS; i++) {
       const payload = { reference: `order-${i}`, amount: 100 + (i % 50) };

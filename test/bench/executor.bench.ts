@@ -15,6 +15,7 @@ import { createExecutor } from '../../src/core/executor.js';
 import { AdapterRegistry } from '../../src/core/registry.js';
 import type { LoadedConfig, ResolvedIntegration } from '../../src/config/types.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
+import { testConfig } from '../support/loaded-config.js';
 
 const SECONDS_PER_CASE = Number(process.env.BENCH_SECONDS ?? 2);
 
@@ -60,15 +61,7 @@ async function runWith(synchronous: 'FULL' | 'NORMAL') {
       queueOnFailure: false,
       sensitive: [],
     };
-    const config: LoadedConfig = {
-      path: join(dir, 'integrations.config.ts'),
-      dir,
-      store: { backend: 'sqlite', path: join(dir, 'bench.db'), busyTimeoutMs: 5_000 },
-      idempotency: { ttlMs: 86_400_000 },
-      daemon: { host: '127.0.0.1', port: 0, maxBodyBytes: 1_048_576, trustProxy: false },
-      integrations: { pay: integration },
-      adapterPackages: [],
-    };
+    const config: LoadedConfig = testConfig(dir, [integration], { storePath: join(dir, 'bench.db'), file: 'integrations.config.ts' });
     const executor = createExecutor({ config, registry, store });
     const base = buildContext({
       integration,

@@ -17,6 +17,7 @@ import { AdapterRegistry } from '../../src/core/registry.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
 import { createVerifier } from '../../src/webhooks/verify/verify.js';
 import type { WebhookSettings } from '../../src/config/types.js';
+import { testConfig } from '../support/loaded-config.js';
 
 export interface Harness {
   store: SqliteStore;
@@ -42,15 +43,7 @@ export function harness(adapter: AdapterDefinition, config: Record<string, unkno
     queueOnFailure: false,
     sensitive: [],
   };
-  const loaded: LoadedConfig = {
-    path: join(dir, 'integrations.config.ts'),
-    dir,
-    store: { backend: 'sqlite', path: join(dir, 'store.db'), busyTimeoutMs: 5_000 },
-    idempotency: { ttlMs: 24 * 3600_000 },
-    daemon: { host: '127.0.0.1', port: 0, maxBodyBytes: 1 << 20, trustProxy: false },
-    integrations: { [integration.name]: integration },
-    adapterPackages: [],
-  };
+  const loaded: LoadedConfig = testConfig(dir, [integration], { file: 'integrations.config.ts' });
   // An empty adapters folder: only the adapter under test is known.
   const registry = new AdapterRegistry({ adaptersDir: join(dir, 'no-adapters') });
   registry.register(adapter);

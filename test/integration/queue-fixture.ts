@@ -15,6 +15,7 @@ import { secret } from '../../src/core/fields.js';
 import { AdapterRegistry } from '../../src/core/registry.js';
 import type { LoadedConfig, ResolvedIntegration } from '../../src/config/types.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
+import { testConfig } from '../support/loaded-config.js';
 
 export type Step = Error | { value: unknown } | { run: (ctx: AdapterContext) => Promise<unknown> };
 
@@ -113,15 +114,7 @@ export function makeBench(integrations: ResolvedIntegration[] = [integration('pa
   const provider = fakeProvider();
   const registry = new AdapterRegistry();
   registry.register(provider.adapter);
-  const config: LoadedConfig = {
-    path: join(dir, 'integrations.config.json'),
-    dir,
-    store: { backend: 'sqlite', path: dbPath, busyTimeoutMs: 5_000 },
-    idempotency: { ttlMs: 86_400_000 },
-    daemon: { host: '127.0.0.1', port: 0, maxBodyBytes: 1_048_576, trustProxy: false },
-    integrations: Object.fromEntries(integrations.map((i) => [i.name, i])),
-    adapterPackages: [],
-  };
+  const config: LoadedConfig = testConfig(dir, integrations, { storePath: dbPath });
   return {
     dir,
     dbPath,

@@ -7,6 +7,7 @@ import { IntegrationError } from '../../src/core/errors.js';
 import { AdapterRegistry } from '../../src/core/registry.js';
 import type { LoadedConfig, ResolvedIntegration, WebhookSettings } from '../../src/config/types.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
+import { testConfig as baseConfig } from '../support/loaded-config.js';
 
 /** A Standard Webhooks secret: whsec_ + base64 key bytes. */
 export const SW_SECRET = `whsec_${Buffer.from('fixture-standard-webhooks-key-32b').toString('base64')}`;
@@ -78,15 +79,7 @@ export async function testConfig(
       sensitive: [],
     };
   }
-  return {
-    path: join(dir, 'integrations.config.json'),
-    dir,
-    store: { backend: 'sqlite', path: join(dir, 'store.db'), busyTimeoutMs: 5_000 },
-    idempotency: { ttlMs: 86_400_000 },
-    daemon: { host: '127.0.0.1', port: 0, maxBodyBytes: 64 * 1024, trustProxy: false, ...daemon },
-    integrations: resolved,
-    adapterPackages: [],
-  };
+  return baseConfig(dir, resolved, { daemon: { maxBodyBytes: 64 * 1024, ...daemon } });
 }
 
 export function testRegistry(): AdapterRegistry {

@@ -14,6 +14,7 @@ import { secret } from '../../src/core/fields.js';
 import { AdapterRegistry } from '../../src/core/registry.js';
 import type { LoadedConfig, ResolvedIntegration } from '../../src/config/types.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
+import { testConfig } from '../support/loaded-config.js';
 
 export interface IntegrationSpec extends Partial<Omit<ResolvedIntegration, 'name' | 'config'>> {
   adapter: string;
@@ -70,15 +71,7 @@ export async function makeEngine(options: {
     if (!adapter) throw new Error(`fixture: no adapter ${spec.adapter}`);
     integrations[name] = resolvedIntegration(name, spec, adapter.config.parse(spec.config ?? {}) as Record<string, unknown>);
   }
-  const config: LoadedConfig = {
-    path: join(dir, 'integrations.config.ts'),
-    dir,
-    store: { backend: 'sqlite', path: join(dir, 'store.db'), busyTimeoutMs: 5_000 },
-    idempotency: { ttlMs: options.ttlMs ?? 86_400_000 },
-    daemon: { host: '127.0.0.1', port: 0, maxBodyBytes: 1_048_576, trustProxy: false },
-    integrations,
-    adapterPackages: [],
-  };
+  const config: LoadedConfig = testConfig(dir, integrations, { ttlMs: options.ttlMs, file: 'integrations.config.ts' });
   const deps: ExecutorDeps = { config, registry, store, clock, random: options.random ?? scriptedRandom(0.5), owner: 'test-process' };
   return {
     dir,
