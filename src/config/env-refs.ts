@@ -32,7 +32,7 @@ export function resolveEnvRefs(
     const fromEnv = ctx.env[ref.$env];
     const text = fromEnv !== undefined && fromEnv !== '' ? fromEnv : ref.fallback;
     if (text === undefined) {
-      ctx.problems.push({ path: formatPath(path), message: `environment variable ${ref.$env} is not set` });
+      ctx.problems.push({ path: formatPath(path), message: `environment variable ${ref.$env} is not set`, variable: ref.$env });
       return undefined;
     }
     ctx.sourced.push(text);

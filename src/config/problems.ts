@@ -5,6 +5,8 @@ import { IntegrationError } from '../core/errors.js';
 export interface Problem {
   path: string;
   message: string;
+  /** Set when the problem is an unset environment variable: this one. */
+  variable?: string;
 }
 
 export type PathSegment = string | number;

@@ -5,10 +5,11 @@ import { secretPaths } from '../core/fields.js';
 import type { AdapterRegistry } from '../core/registry.js';
 import { applyOverride, matchName, readOverrides, type EnvOverride } from './env-overrides.js';
 import { isPlainObject, resolveEnvRefs, type EnvRefContext } from './env-refs.js';
+import { unresolvedIntegration, waitsOnlyOnEnv } from './deferred.js';
 import { configInvalid, zodProblems, type Problem } from './problems.js';
 import { absolutePath, resolveIntegration } from './resolve-integration.js';
 import { configFileSchema, INTEGRATION_NAME, integrationSchemaFor, type ParsedIntegration } from './schema.js';
-import type { LoadedConfig, ResolvedIntegration } from './types.js';
+import type { LoadedConfig, ResolvedIntegration, UnresolvedIntegration } from './types.js';
 
 export interface ResolveOptions {
   /** Absolute path of the config file the value came from. */
@@ -25,7 +26,9 @@ export interface ResolveOptions {
 /**
  * Turns a config file's export into a LoadedConfig: env overrides applied,
  * env references resolved, everything validated (each integration's config
- * against its adapter). Throws CONFIG_INVALID listing every problem found.
+ * against its adapter). Throws CONFIG_INVALID listing every problem found,
+ * except that an integration whose only problem is an unset environment
+ * variable is set aside as unresolved: the commands that do not use it work.
  */
 export async function resolveConfig(exported: unknown, options: ResolveOptions): Promise<LoadedConfig> {
   const { file, dir, env, registry } = options;
@@ -56,28 +59,37 @@ export async function resolveConfig(exported: unknown, options: ResolveOptions):
   }
 
   const integrations: Record<string, ResolvedIntegration> = {};
+  const unresolved: Record<string, UnresolvedIntegration> = {};
   const secrets: string[] = [];
   const entries = isPlainObject(rawIntegrations) ? Object.entries(rawIntegrations) : [];
   const { overrides, problems: overrideProblems } = readOverrides(env);
   problems.push(...overrideProblems);
   const byIntegration = groupOverrides(overrides, entries.map(([name]) => name), problems);
+  // Problems outside the integrations (the store, the daemon, overrides naming nothing) concern every command.
+  let fatal = problems.length > 0 || !topParse.success;
 
   for (const [name, raw] of entries) {
-    const resolved = await resolveOne(name, raw, byIntegration.get(name) ?? [], {
+    // Each integration's problems apart: one that only waits on unset variables is deferred, not fatal.
+    const own: Problem[] = [];
+    const outcome = await resolveOne(name, raw, byIntegration.get(name) ?? [], {
       registry,
       available,
       dir,
-      ctx,
-      problems,
+      ctx: { ...ctx, problems: own },
+      problems: own,
       secrets,
     });
-    if (resolved) integrations[name] = resolved;
+    problems.push(...own);
+    if (waitsOnlyOnEnv(own, name)) unresolved[name] = unresolvedIntegration(name, outcome.written, own);
+    else if (own.length) fatal = true;
+    else if (outcome.resolved) integrations[name] = outcome.resolved;
   }
 
   // A field whose env reference is missing would also fail as "Required": one line is enough.
-  const missingPaths = new Set(problems.filter((p) => p.message.startsWith('environment variable ')).map((p) => p.path));
+  const missingPaths = new Set(problems.filter((p) => p.variable !== undefined).map((p) => p.path));
   const all = problems.filter((p) => !(missingPaths.has(p.path) && p.message === 'Required'));
-  if (all.length || !topParse.success) throw configInvalid(file, all, [...ctx.sourced, ...secrets]);
+  // One real error anywhere fails every command, and the message lists the unset variables beside it.
+  if (fatal || !topParse.success) throw configInvalid(file, all, [...ctx.sourced, ...secrets]);
 
   const parsed = topParse.data;
   return {
@@ -94,6 +106,7 @@ export async function resolveConfig(exported: unknown, options: ResolveOptions):
     },
     webhooks: parsed.webhooks.deliverySchedule ? { deliveryScheduleMs: parsed.webhooks.deliverySchedule } : {},
     integrations,
+    unresolved,
     adapterPackages: parsed.adapters,
   };
 }
@@ -131,12 +144,18 @@ interface OneContext {
   secrets: string[];
 }
 
+/** The integration ready to use (when nothing was wrong), and its fields as written with env resolved where set. */
+interface OneOutcome {
+  resolved?: ResolvedIntegration;
+  written?: Record<string, unknown>;
+}
+
 async function resolveOne(
   name: string,
   raw: unknown,
   overrides: EnvOverride[],
   one: OneContext,
-): Promise<ResolvedIntegration | undefined> {
+): Promise<OneOutcome> {
   const { problems, ctx } = one;
   const at = `integrations.${name}`;
   if (!INTEGRATION_NAME.test(name)) {
@@ -144,7 +163,7 @@ async function resolveOne(
   }
   if (!isPlainObject(raw)) {
     problems.push({ path: at, message: 'expected an object with an "adapter" field' });
-    return undefined;
+    return {};
   }
   const draft = copyPlain(raw) as Record<string, unknown>;
 
@@ -164,10 +183,10 @@ async function resolveOne(
   const result = schema.safeParse(written);
   if (!result.success) {
     problems.push(...zodProblems(result.error, ['integrations', name]));
-    return undefined;
+    return { written };
   }
-  if (!adapter) return undefined;
-  return resolveIntegration(name, result.data as ParsedIntegration, written.webhook, adapter, one.dir, problems);
+  if (!adapter) return { written };
+  return { written, resolved: resolveIntegration(name, result.data as ParsedIntegration, written.webhook, adapter, one.dir, problems) };
 }
 
 async function findAdapter(adapterName: unknown, one: OneContext, at: string): Promise<AdapterDefinition | undefined> {

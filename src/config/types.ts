@@ -3,6 +3,7 @@
  * it. The zod schema in ./schema.ts produces exactly this.
  */
 import type { WebhookSchemeConfig } from '../core/adapter.js';
+import type { Problem } from './problems.js';
 
 export interface RetrySettings {
   /** Total attempts including the first. */
@@ -60,6 +61,27 @@ export interface ResolvedIntegration {
   sensitive: string[];
 }
 
+/**
+ * A configured integration that cannot be used yet: an environment variable
+ * one of its fields references is not set. Everything else in its config was
+ * valid. Kept apart from the resolved ones so that no caller can use it with
+ * a half-resolved config; using it by name is CONFIG_INVALID naming the
+ * variable (see ./lookup.ts).
+ */
+export interface UnresolvedIntegration {
+  name: string;
+  /** As written; absent when the adapter name itself comes from an unset variable. */
+  adapter?: string;
+  /** As written (true when unset or itself unresolved). */
+  enabled: boolean;
+  /** Extra dotted field paths to redact (its queued payloads are still shown). */
+  sensitive: string[];
+  /** The unset variables, each once, in config order. */
+  missing: string[];
+  /** One per unset reference: the field and the variable, never a value. */
+  problems: Problem[];
+}
+
 export interface DaemonSettings {
   host: string;
   port: number;
@@ -79,6 +101,8 @@ export interface LoadedConfig {
   /** Outbound delivery; absent or without a schedule: the default schedule. */
   webhooks?: { deliveryScheduleMs?: number[] };
   integrations: Record<string, ResolvedIntegration>;
+  /** Integrations waiting on an unset environment variable, by name; none is also in `integrations`. */
+  unresolved: Record<string, UnresolvedIntegration>;
   /** Package names of third-party adapter packages to load. */
   adapterPackages: string[];
 }

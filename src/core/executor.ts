@@ -3,6 +3,7 @@ import type { AdapterDefinition, Logger, OperationDefinition } from './adapter.j
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import type { LoadedConfig, ResolvedIntegration } from '../config/types.js';
+import { configuredNames, findIntegration } from '../config/lookup.js';
 import type { Store } from '../store/types.js';
 import type { HttpClient } from '../http/types.js';
 import type { AdapterRegistry } from './registry.js';
@@ -88,11 +89,11 @@ export interface ResolvedOperation {
   operation: OperationDefinition;
 }
 
-/** Finds the integration and operation, or a UsageError listing the valid ones. */
+/** Finds the integration and operation, or a UsageError listing the valid ones (CONFIG_INVALID for an integration waiting on an unset variable). */
 export async function resolveOperation(config: LoadedConfig, registry: AdapterRegistry, integrationName: string, operationName: string): Promise<ResolvedOperation> {
-  const integration = config.integrations[integrationName];
+  const integration = findIntegration(config, integrationName);
   if (!integration) {
-    const names = Object.keys(config.integrations);
+    const names = configuredNames(config);
     throw new UsageError(`unknown integration "${integrationName}"; configured: ${names.length ? names.join(', ') : '(none)'}`);
   }
   const adapter = await registry.get(integration.adapter);

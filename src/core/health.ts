@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { HealthStatus } from './adapter.js';
 import type { Clock } from './clock.js';
 import type { LoadedConfig, ResolvedIntegration } from '../config/types.js';
+import { configuredNames, unresolvedReason } from '../config/lookup.js';
 import type { Store } from '../store/types.js';
 import type { HttpClient } from '../http/types.js';
 import type { AdapterRegistry } from './registry.js';
@@ -41,13 +42,14 @@ export interface HealthReport {
  * integration's failure; only for a name that is not configured.
  */
 export async function checkHealth(deps: HealthDeps, names: string[], timeoutMs: number): Promise<HealthReport[]> {
-  const all = deps.config.integrations;
-  const unknown = names.filter((n) => !all[n]);
+  const { integrations: all, unresolved } = deps.config;
+  const unknown = names.filter((n) => !all[n] && !unresolved[n]);
   if (unknown.length) {
-    const configured = Object.keys(all);
+    const configured = configuredNames(deps.config);
     throw new UsageError(`unknown integration${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}; configured: ${configured.length ? configured.join(', ') : '(none)'}`);
   }
-  const targets = names.length ? [...new Set(names)].map((n) => all[n]) : Object.values(all).filter((i) => i.enabled);
+  const wanted = (i: { name: string; enabled: boolean }) => (names.length ? names.includes(i.name) : i.enabled);
+  const targets = Object.values(all).filter(wanted);
   const reports = await Promise.all(
     targets.map((integration) =>
       integration.enabled
@@ -55,6 +57,10 @@ export async function checkHealth(deps: HealthDeps, names: string[], timeoutMs: 
         : { name: integration.name, adapter: integration.adapter, status: 'unhealthy' as const, latencyMs: 0, message: 'disabled in the config' },
     ),
   );
+  // Waiting on an unset variable: nothing to check with, so unhealthy with what is missing.
+  for (const integration of Object.values(unresolved).filter(wanted)) {
+    reports.push({ name: integration.name, adapter: integration.adapter ?? '?', status: 'unhealthy', latencyMs: 0, message: unresolvedReason(integration) });
+  }
   return withCircuitState(deps.store.circuits, reports, deps.clock.now());
 }
 

@@ -1,3 +1,4 @@
+import { configuredNames, findIntegration } from '../config/lookup.js';
 import type { LoadedConfig } from '../config/types.js';
 import type { AdapterKind } from './adapter.js';
 import { IntegrationError } from './errors.js';
@@ -35,9 +36,9 @@ export async function resolveChannels(lookup: ChannelLookup, names: readonly str
   for (const name of names) {
     if (seen.has(name)) throw new UsageError(`channel "${name}" is listed twice`);
     seen.add(name);
-    const integration = lookup.config.integrations[name];
+    const integration = findIntegration(lookup.config, name);
     if (!integration) {
-      const configured = Object.keys(lookup.config.integrations);
+      const configured = configuredNames(lookup.config);
       throw new UsageError(`unknown integration "${name}"; configured: ${configured.length ? configured.join(', ') : '(none)'}`);
     }
     const adapter = await lookup.registry.get(integration.adapter);
@@ -59,7 +60,7 @@ export async function resolveChannels(lookup: ChannelLookup, names: readonly str
 export async function channelNamesFrom(lookup: ChannelLookup, typed: readonly string[]): Promise<string[]> {
   const out: string[] = [];
   for (const entry of typed) {
-    if (lookup.config.integrations[entry] || !isNotifyKind(entry)) {
+    if (lookup.config.integrations[entry] || lookup.config.unresolved[entry] || !isNotifyKind(entry)) {
       out.push(entry);
       continue;
     }

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger, RetrySafety } from '../core/adapter.js';
 import type { Clock } from '../core/clock.js';
 import type { LoadedConfig, ResolvedIntegration } from '../config/types.js';
+import { configuredNames } from '../config/lookup.js';
 import { IntegrationError } from '../core/errors.js';
 import { createExecutor, integrationSecrets, resolveOperation, type ExecutorDeps, type ResolvedOperation } from '../core/executor.js';
 import { admit } from '../core/policies/circuit-breaker.js';
@@ -71,6 +72,16 @@ export interface DrainSummary {
   stoppedBy: StopReason;
   /** Why the run ended early (the store failed); the counts above still hold. */
   failure?: unknown;
+  /** Integrations waiting on an unset environment variable whose due jobs were left queued (counted in skipped). */
+  unresolved?: UnresolvedSkip[];
+}
+
+export interface UnresolvedSkip {
+  integration: string;
+  /** The unset variables. */
+  missing: string[];
+  /** Due jobs left queued, untouched. */
+  jobs: number;
 }
 
 export interface DrainProgress {
@@ -102,11 +113,13 @@ export async function drain(deps: DrainDeps, options: DrainOptions = {}): Promis
 
   const only = options.integrations?.length ? options.integrations : undefined;
   for (const name of only ?? []) {
-    if (!deps.config.integrations[name]) {
-      throw new UsageError(`unknown integration "${name}"; configured: ${Object.keys(deps.config.integrations).join(', ') || '(none)'}`);
+    if (!deps.config.integrations[name] && !deps.config.unresolved[name]) {
+      throw new UsageError(`unknown integration "${name}"; configured: ${configuredNames(deps.config).join(', ') || '(none)'}`);
     }
   }
   const drained = Object.values(deps.config.integrations).filter((i) => !only || only.includes(i.name));
+  // Waiting on an unset variable: never claimed, so their jobs stay exactly as they are (no attempt, no lease).
+  const unresolved = Object.values(deps.config.unresolved).filter((i) => !only || only.includes(i.name));
   const leaseMs = options.leaseMs ?? defaultLeaseMs(drained);
 
   // One call per attempt: a job that fails goes back to the queue with the queue's backoff
@@ -149,6 +162,17 @@ export async function drain(deps: DrainDeps, options: DrainOptions = {}): Promis
   }
   let dry = false;
   let finishedSinceDry = false;
+  const leftQueued: UnresolvedSkip[] = [];
+  try {
+    for (const integration of unresolved) {
+      const ids = await store.queue.dueIds(started, [integration.name]);
+      for (const id of ids) skippedIds.add(id);
+      if (ids.length) leftQueued.push({ integration: integration.name, missing: integration.missing, jobs: ids.length });
+      total -= ids.length;
+    }
+  } catch (err) {
+    throw asStoreError(err, store.location);
+  }
 
   const progress = () =>
     options.onProgress?.({
@@ -200,6 +224,8 @@ export async function drain(deps: DrainDeps, options: DrainOptions = {}): Promis
       resolved = await resolveOperation(config, deps.registry, job.integration, job.operation);
     } catch (err) {
       if (!(err instanceof UsageError) && !(err instanceof IntegrationError)) throw err;
+      // Never claimed on purpose; should one be, it goes back untouched rather than dead.
+      if (deps.config.unresolved[job.integration]) return settle(job, { status: 'released', runAt: job.runAt }, 'skipped');
       // Renamed or removed from the config: dead with the reason, so `queue retry` can bring it back after a fix.
       return settle(job, { status: 'dead', error: { category: 'CONFIG_INVALID', message: err.message }, logId: null }, 'dead');
     }
@@ -273,6 +299,7 @@ export async function drain(deps: DrainDeps, options: DrainOptions = {}): Promis
     const exclude = new Set<string>();
     const caps = new Map<string, number>();
     for (const integration of drained) if (!integration.enabled) exclude.add(integration.name);
+    for (const integration of unresolved) exclude.add(integration.name);
     for (const record of await store.circuits.list()) {
       const integration = deps.config.integrations[record.integration];
       if (!integration) continue;
@@ -399,6 +426,7 @@ export async function drain(deps: DrainDeps, options: DrainOptions = {}): Promis
   progress();
   const skipped = [...skippedIds].filter((id) => !settledIds.has(id)).length;
   const summary: DrainSummary = { claimed: claimed - givenBack, ...tallies, skipped, durationMs: clock.now() - started, stoppedBy: stopReason ?? 'empty' };
+  if (leftQueued.length) summary.unresolved = leftQueued;
   if (fatal) summary.failure = fatal;
   return summary;
 }

@@ -1,3 +1,4 @@
+import { unresolvedReason } from '../config/lookup.js';
 import type { LoadedConfig } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import { formatIssues, type Executor } from '../core/executor.js';
@@ -71,6 +72,8 @@ async function reconcileJob(deps: ReconcileDeps, job: QueueJob, as: 'succeeded' 
     await settle(deps, job, as === 'succeeded' ? { status: 'succeeded', result: null, logId: null } : { status: 'dead', category: 'OUTCOME_UNKNOWN', message: detail, logId: null });
     return { ...base, status: as, detail };
   }
+  const waiting = deps.config.unresolved[job.integration];
+  if (waiting) return { ...base, status: 'unknown', detail: `${job.integration}: ${unresolvedReason(waiting)}; set it and reconcile again` };
   const integration = deps.config.integrations[job.integration];
   const adapter = integration && (await deps.registry.get(integration.adapter));
   if (!integration || !adapter) return { ...base, status: 'unknown', detail: `integration "${job.integration}" is not configured; settle it by hand with --as` };

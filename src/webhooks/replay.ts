@@ -52,7 +52,14 @@ export async function replayWebhooks(selection: ReplaySelection, options: Replay
   const dispatcher = new Dispatcher({ store: options.store, endpoints: options.endpoints, clock: options.clock, log: options.log, onEvent: options.onEvent });
   const items: ReplayItem[] = [];
 
-  const replayRows = async (rows: WebhookRow[]) => {
+  const replayRows = async (all: WebhookRow[]) => {
+    // An integration waiting on an unset variable cannot parse: its rows are reported and left exactly as they are.
+    const rows: WebhookRow[] = [];
+    for (const row of all) {
+      const waiting = options.endpoints.waitingOn(row.integration);
+      if (!waiting) rows.push(row);
+      else items.push({ id: row.id, integration: row.integration, eventId: row.eventId, previousStatus: row.status, status: 'failed', events: [], error: `${waiting}; left as it was` });
+    }
     if (options.dryRun) {
       for (const row of rows) items.push(await dryRun(row, options.endpoints));
       return;

@@ -18,6 +18,7 @@ export function testConfig(
     idempotency: { ttlMs: options.ttlMs ?? 86_400_000 },
     daemon: { host: '127.0.0.1', port: 0, maxBodyBytes: 1_048_576, trustProxy: false, ...options.daemon },
     integrations: Array.isArray(integrations) ? Object.fromEntries(integrations.map((i) => [i.name, i])) : integrations,
+    unresolved: {},
     adapterPackages: [],
   };
 }

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { parseDuration } from '../../config/duration.js';
+import { configuredNames, findIntegration } from '../../config/lookup.js';
+import type { LoadedConfig, ResolvedIntegration } from '../../config/types.js';
 import { describeCircuit, forceOpen, resetCircuit } from '../../core/policies/circuit-breaker.js';
 import { UsageError } from '../../core/usage-error.js';
 import type { CircuitRecord } from '../../store/queue-types.js';
@@ -48,8 +50,9 @@ export function circuitView(name: string, record: CircuitRecord | undefined, now
 
 async function runStatus(options: { global: GlobalOptions; names: string[] }, deps: CliDeps): Promise<void> {
   const { config, store } = await deps.session(options.global);
-  const names = options.names.length ? options.names : Object.keys(config.integrations).sort();
-  for (const name of names) requireIntegration(config.integrations, name);
+  // Circuit state lives in the store: an integration waiting on an unset variable still has one.
+  const names = options.names.length ? options.names : configuredNames(config).sort();
+  for (const name of names) requireConfigured(config, name);
   const records = new Map((await store.circuits.list()).map((r) => [r.integration, r]));
   const now = deps.clock.now();
   const views = names.map((name) => circuitView(name, records.get(name), now));
@@ -74,7 +77,7 @@ async function runStatus(options: { global: GlobalOptions; names: string[] }, de
 
 async function runReset(options: { global: GlobalOptions; name: string }, deps: CliDeps): Promise<void> {
   const { config, store } = await deps.session(options.global);
-  requireIntegration(config.integrations, options.name);
+  requireConfigured(config, options.name);
   const now = deps.clock.now();
   const before = describeCircuit(await store.circuits.get(options.name), now).state;
   await store.circuits.update(options.name, () => resetCircuit(options.name, now));
@@ -84,7 +87,7 @@ async function runReset(options: { global: GlobalOptions; name: string }, deps: 
 
 async function runOpen(options: { global: GlobalOptions; name: string; for?: string }, deps: CliDeps): Promise<void> {
   const { config, store } = await deps.session(options.global);
-  const integration = requireIntegration(config.integrations, options.name);
+  const integration = requireIntegration(config, options.name);
   let ms = integration.circuit.cooldownMs;
   if (options.for !== undefined) {
     try {
@@ -100,8 +103,16 @@ async function runOpen(options: { global: GlobalOptions; name: string; for?: str
   else deps.stdout.write(`${options.name}: circuit open until ${view.until}; \`integrations circuit reset ${options.name}\` closes it\n`);
 }
 
-function requireIntegration<T>(integrations: Record<string, T>, name: string): T {
-  const found = integrations[name];
-  if (!found) throw new UsageError(`unknown integration "${name}"; configured: ${Object.keys(integrations).join(', ') || '(none)'}`);
+function requireIntegration(config: LoadedConfig, name: string): ResolvedIntegration {
+  const found = findIntegration(config, name);
+  if (!found) throw unknownIntegration(config, name);
   return found;
+}
+
+function requireConfigured(config: LoadedConfig, name: string): void {
+  if (!configuredNames(config).includes(name)) throw unknownIntegration(config, name);
+}
+
+function unknownIntegration(config: LoadedConfig, name: string): UsageError {
+  return new UsageError(`unknown integration "${name}"; configured: ${configuredNames(config).join(', ') || '(none)'}`);
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { unresolvedReason } from '../../config/lookup.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
 import { globalOptions } from '../options.js';
 import { palette } from '../render/color.js';
@@ -19,6 +20,8 @@ export interface IntegrationListing {
   lastSuccess: number | null;
   lastFailure: number | null;
   lastError: string | null;
+  /** Why it cannot be used now ("MPESA_CONSUMER_SECRET is not set"), or null. */
+  problem: string | null;
 }
 
 export function register(program: Command, deps: CliDeps): void {
@@ -43,6 +46,21 @@ export async function listIntegrations(deps: CliDeps, global: GlobalOptions): Pr
       lastSuccess: outcome?.lastSuccess ?? null,
       lastFailure: outcome?.lastFailure ?? null,
       lastError: outcome?.lastError ?? null,
+      problem: null,
+    });
+  }
+  for (const integration of Object.values(config.unresolved)) {
+    const adapter = integration.adapter ? await registry.get(integration.adapter) : undefined;
+    const outcome = outcomes.get(integration.name);
+    listings.push({
+      name: integration.name,
+      adapter: integration.adapter ?? '?',
+      kind: adapter?.kind ?? null,
+      enabled: integration.enabled,
+      lastSuccess: outcome?.lastSuccess ?? null,
+      lastFailure: outcome?.lastFailure ?? null,
+      lastError: outcome?.lastError ?? null,
+      problem: unresolvedReason(integration),
     });
   }
   return listings.sort((a, b) => a.name.localeCompare(b.name));
@@ -57,9 +75,11 @@ export async function runList(options: ListOptions, deps: CliDeps): Promise<void
   }
   const style = palette(options.global, deps);
   const now = deps.clock.now();
+  // The PROBLEM column only when there is one, so the usual table stays as it was.
+  const problems = listings.some((l) => l.problem !== null);
   deps.stdout.write(
     await renderTable({
-      head: ['NAME', 'ADAPTER', 'KIND', 'ENABLED', 'LAST SUCCESS', 'LAST FAILURE'],
+      head: ['NAME', 'ADAPTER', 'KIND', 'ENABLED', 'LAST SUCCESS', 'LAST FAILURE', ...(problems ? ['PROBLEM'] : [])],
       rows: listings.map((l) => [
         style.cyan(l.name),
         l.adapter,
@@ -67,6 +87,7 @@ export async function runList(options: ListOptions, deps: CliDeps): Promise<void
         l.enabled ? style.green('yes') : style.dim('no'),
         formatAgo(l.lastSuccess, now),
         l.lastFailure === null ? '-' : style.red(`${formatAgo(l.lastFailure, now)}${l.lastError ? `: ${truncate(l.lastError, 60)}` : ''}`),
+        ...(problems ? [l.problem === null ? '' : style.red(l.problem)] : []),
       ]),
       style,
     }),

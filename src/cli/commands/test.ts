@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { AdapterDefinition } from '../../core/adapter.js';
+import { configuredNames, findIntegration } from '../../config/lookup.js';
 import type { ResolvedIntegration } from '../../config/types.js';
 import { IntegrationError } from '../../core/errors.js';
 import { UsageError } from '../../core/usage-error.js';
@@ -111,9 +112,9 @@ export async function runTest(options: TestOptions, deps: CliDeps): Promise<Step
 
 async function resolveTarget(options: TestOptions, deps: CliDeps): Promise<Target> {
   const { config, registry } = await deps.loadConfig(options.global);
-  const integration = config.integrations[options.integration];
+  const integration = findIntegration(config, options.integration);
   if (!integration) {
-    const names = Object.keys(config.integrations);
+    const names = configuredNames(config);
     throw new UsageError(`unknown integration "${options.integration}"; configured: ${names.length ? names.join(', ') : '(none)'}`);
   }
   const adapter = await registry.get(integration.adapter);

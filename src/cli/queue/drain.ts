@@ -1,3 +1,5 @@
+import { unresolvedReason } from '../../config/lookup.js';
+import type { LoadedConfig, UnresolvedIntegration } from '../../config/types.js';
 import { jsonLineLogger } from '../../core/logger.js';
 import { drain, type DrainSummary } from '../../queue/drain.js';
 import { mapSqliteError } from '../../store/errors.js';
@@ -22,9 +24,11 @@ export interface DrainCommandOptions {
 
 /**
  * `queue drain`, made for cron. Exit codes: 0 when the run worked, even if
- * jobs were rescheduled or skipped; 1 when a job went dead in this run (so
- * cron mail tells someone); 7 when the store failed (locked past the busy
- * timeout, corrupt, not writable). Interrupted by SIGINT/SIGTERM it stops
+ * jobs were rescheduled or skipped, or left queued because their integration
+ * waits on an unset environment variable (one warning line each on stderr);
+ * 1 when a job went dead in this run (so cron mail tells someone); 3 when an
+ * integration named with --integration waits on an unset variable; 7 when
+ * the store failed (locked past the busy timeout, corrupt, not writable). Interrupted by SIGINT/SIGTERM it stops
  * claiming, gives back what has not started, finishes what has, and exits 0.
  */
 export async function runDrain(options: DrainCommandOptions, deps: CliDeps): Promise<DrainSummary> {
@@ -45,6 +49,10 @@ export async function runDrain(options: DrainCommandOptions, deps: CliDeps): Pro
     },
   );
   live?.clear();
+  const named = options.integrations.filter((name) => session.config.unresolved[name]);
+  for (const integration of unresolvedLeft(summary, named, session.config.unresolved)) {
+    deps.stderr.write(`warning: ${integration.name}: ${unresolvedReason(integration)}; ${jobsLeft(summary, integration.name)} left queued, untouched\n`);
+  }
   const { failure, ...shown } = summary;
   // Outbound webhook deliveries are worked here too, after the jobs, under leases like theirs.
   const stopped = failure !== undefined || summary.stoppedBy === 'signal' || summary.stoppedBy === 'max-time';
@@ -60,7 +68,20 @@ export async function runDrain(options: DrainCommandOptions, deps: CliDeps): Pro
   }
   if (failure) throw failure;
   if (summary.dead > 0) deps.setExitCode(EXIT.FAILED);
+  // Asked for by name and not drainable: the config is what keeps it from running.
+  else if (named.length) deps.setExitCode(EXIT.CONFIG);
   return summary;
+}
+
+/** Integrations waiting on an unset variable that had due jobs, or that were asked for by name. */
+function unresolvedLeft(summary: DrainSummary, named: string[], unresolved: LoadedConfig['unresolved']): UnresolvedIntegration[] {
+  const names = new Set([...(summary.unresolved ?? []).map((u) => u.integration), ...named]);
+  return [...names].sort().map((name) => unresolved[name]);
+}
+
+function jobsLeft(summary: DrainSummary, name: string): string {
+  const jobs = summary.unresolved?.find((u) => u.integration === name)?.jobs ?? 0;
+  return `${jobs} due job${jobs === 1 ? '' : 's'}`;
 }
 
 /** On SQLite, concurrent jobs' writes share commits (one fsync for many); each write still waits for its own commit. */

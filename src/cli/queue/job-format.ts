@@ -62,8 +62,11 @@ export async function redactedPayload(job: QueueJob, config: LoadedConfig, regis
     return '<unreadable payload>';
   }
   const integration = config.integrations[job.integration];
-  const adapter = integration ? await registry.get(integration.adapter).catch(() => undefined) : undefined;
-  const paths = [...(adapter?.operations[job.operation]?.sensitive ?? []), ...(integration?.sensitive ?? [])];
+  // One waiting on an unset variable still has its adapter and sensitive paths to mask by.
+  const waiting = config.unresolved[job.integration];
+  const adapterName = integration?.adapter ?? waiting?.adapter;
+  const adapter = adapterName ? await registry.get(adapterName).catch(() => undefined) : undefined;
+  const paths = [...(adapter?.operations[job.operation]?.sensitive ?? []), ...(integration?.sensitive ?? waiting?.sensitive ?? [])];
   const values = integration && adapter ? integrationSecrets(integration, adapter) : [];
   return redact(value, { paths, values });
 }

@@ -2,6 +2,7 @@ import type { AdapterDefinition, WebhookSection } from '../../core/adapter.js';
 import type { AdapterRegistry } from '../../core/registry.js';
 import { IntegrationError } from '../../core/errors.js';
 import { secretPaths } from '../../core/fields.js';
+import { unresolvedReason } from '../../config/lookup.js';
 import type { LoadedConfig, ResolvedIntegration, WebhookSettings } from '../../config/types.js';
 import { getScheme } from '../verify/schemes.js';
 import { createVerifier } from '../verify/verify.js';
@@ -88,6 +89,8 @@ export class WebhookEndpoints {
     private readonly byName: ReadonlyMap<string, WebhookEndpoint>,
     /** Left out of the daemon's routes (answered 404), for its start-up log. */
     readonly skipped: SkippedEndpoint[] = [],
+    /** Integrations waiting on an unset environment variable: why, by name. */
+    private readonly waiting: ReadonlyMap<string, string> = new Map(),
   ) {}
 
   static async load(config: LoadedConfig, registry: AdapterRegistry, options: LoadOptions = {}): Promise<WebhookEndpoints> {
@@ -133,7 +136,13 @@ export class WebhookEndpoints {
     if (options.verify && problems.length) {
       throw new IntegrationError('CONFIG_INVALID', `webhook configuration is invalid:\n  ${problems.join('\n  ')}`, { issues: problems });
     }
-    return new WebhookEndpoints(endpoints, skipped);
+    const waiting = new Map(Object.values(config.unresolved).map((u) => [u.name, `${u.name}: ${unresolvedReason(u)}`]));
+    return new WebhookEndpoints(endpoints, skipped, waiting);
+  }
+
+  /** Why an integration's deliveries cannot be processed now (an unset variable), or undefined. */
+  waitingOn(name: string): string | undefined {
+    return this.waiting.get(name);
   }
 
   get(name: string): WebhookEndpoint | undefined {

@@ -8,6 +8,7 @@ import { EXIT } from '../../exit-codes.js';
 import { palette } from '../../render/color.js';
 import { formatDuration } from '../../render/format.js';
 import { printJson } from '../../render/json.js';
+import { findIntegration } from '../../../config/lookup.js';
 import type { LoadedConfig } from '../../../config/types.js';
 
 export interface TriggerOptions {
@@ -37,6 +38,8 @@ function daemonBaseUrl(config: LoadedConfig, url: string | undefined): URL {
 }
 
 function endpointFor(endpoints: WebhookEndpoints, config: LoadedConfig, name: string): WebhookEndpoint {
+  // Signing needs its secrets: one waiting on an unset variable is CONFIG_INVALID naming it.
+  findIntegration(config, name);
   const endpoint = endpoints.get(name);
   if (endpoint) return endpoint;
   const receiving = endpoints.names();
