@@ -224,8 +224,6 @@ export async function drain(deps: DrainDeps, options: DrainOptions = {}): Promis
       resolved = await resolveOperation(config, deps.registry, job.integration, job.operation);
     } catch (err) {
       if (!(err instanceof UsageError) && !(err instanceof IntegrationError)) throw err;
-      // Never claimed on purpose; should one be, it goes back untouched rather than dead.
-      if (deps.config.unresolved[job.integration]) return settle(job, { status: 'released', runAt: job.runAt }, 'skipped');
       // Renamed or removed from the config: dead with the reason, so `queue retry` can bring it back after a fix.
       return settle(job, { status: 'dead', error: { category: 'CONFIG_INVALID', message: err.message }, logId: null }, 'dead');
     }

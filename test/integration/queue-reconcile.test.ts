@@ -35,6 +35,17 @@ describe('queue reconcile', () => {
     expect(bench.provider.callsOf('send')).toHaveLength(1);
   });
 
+  it('an integration waiting on an unset variable is not asked: the job stays unknown and the detail names the variable', async () => {
+    bench = makeBench();
+    const job = await unknownJob('sms-waiting');
+    const { pay, ...others } = bench.config.integrations;
+    const config = { ...bench.config, integrations: others, unresolved: { pay: { name: 'pay', adapter: pay.adapter, enabled: true, sensitive: [], missing: ['SMS_API_KEY'], problems: [] } } };
+    const [result] = await reconcile({ ...reconcileDeps(), config });
+    expect(result).toEqual({ id: job.id, integration: 'pay', operation: 'send', status: 'unknown', detail: 'pay: SMS_API_KEY is not set; set it and reconcile again' });
+    expect(bench.provider.callsOf('query')).toHaveLength(0);
+    expect((await bench.store.queue.get(job.id))?.status).toBe('unknown');
+  });
+
   it('a failed status or no record settles it dead and frees the key for a retry; pending stays unknown', async () => {
     // Three timeouts would open the default test circuit; these tests are about reconcile.
     bench = makeBench([integration('pay', { circuit: { consecutiveFailures: 10, windowMs: 60_000, minimumCalls: 10, cooldownMs: 30_000 } })]);

@@ -61,6 +61,27 @@ describe('webhooks replay', () => {
     expect(await broken.store.webhooks.get(ids[0])).toMatchObject({ status: 'processed', attempts: 2, error: null });
   });
 
+  it('leaves the deliveries of an integration waiting on an unset variable exactly as they are, naming the variable', async () => {
+    const dir = tempDir();
+    const registry = testRegistry();
+    const config = await testConfig(dir, registry, { pay: { adapter: 'fixture-pay', webhook: { scheme: 'github', secrets: [GITHUB_SECRET] } } });
+    const store = openTempStore(dir);
+    stores.push(store);
+    const [id] = await ingest(store, await WebhookEndpoints.load(config, registry), [delivery('E', 'paid')]);
+    const before = await store.webhooks.get(id);
+
+    const waiting = {
+      ...config,
+      integrations: {},
+      unresolved: { pay: { name: 'pay', adapter: 'fixture-pay', enabled: true, sensitive: [], missing: ['PAY_WEBHOOK_SECRET'], problems: [] } },
+    };
+    const endpoints = await WebhookEndpoints.load(waiting, registry);
+    const summary = await replayWebhooks({ ids: [id] }, { store, endpoints, clock });
+    expect(summary).toMatchObject({ selected: 1, processed: 0, failed: 1 });
+    expect(summary.items[0]).toMatchObject({ id, previousStatus: 'processed', status: 'failed', error: 'pay: PAY_WEBHOOK_SECRET is not set; left as it was' });
+    expect(await store.webhooks.get(id)).toEqual(before);
+  });
+
   it('--dry-run parses and reports without changing anything', async () => {
     const { store, endpoints } = await setup(false);
     const [id] = await ingest(store, endpoints, [delivery('C', 'boom')]);

@@ -42,7 +42,7 @@ Routes:
 Statuses: 2xx stored (or a repeat of a stored event id); 401/400/403 failed verification (see
 \`integrations webhooks rejections\`); 404 unknown integration; 405 wrong method; 413 body over
 daemon.maxBodyBytes; 431 headers too large; 408 too slow; 503 store unavailable, integration
-disabled or shutting down (the provider retries). SIGTERM/SIGINT drain in-flight requests and
+disabled or waiting on an unset env variable, or shutting down (the provider retries). SIGTERM/SIGINT drain in-flight requests and
 processing, then exit 0.
 `,
     )
