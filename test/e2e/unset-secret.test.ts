@@ -27,6 +27,7 @@ beforeAll(async () => {
           // Never reached: nothing of pay runs in these tests.
           baseUrl: 'http://127.0.0.1:9',
         },
+        sensitive: ['phone'],
       },
       other: { adapter: 'mock' },
     },
@@ -55,6 +56,10 @@ describe('one unset environment variable (built CLI)', () => {
     expect(test.code).toBe(3);
     expect(test.stderr).toContain('MPESA_CONSUMER_SECRET is not set');
 
+    const trigger = await run(['webhooks', 'trigger', 'pay']);
+    expect(trigger.code).toBe(3);
+    expect(trigger.stderr).toContain('MPESA_CONSUMER_SECRET is not set');
+
     const other = await run(['run', 'other', 'echo', '--payload', '{"hello":"world"}', '--json']);
     expect(other.code, other.stderr).toBe(0);
     expect(parseJson<Record<string, unknown>>(other.stdout)).toMatchObject({ ok: true, result: { hello: 'world' } });
@@ -72,6 +77,10 @@ describe('one unset environment variable (built CLI)', () => {
     const table = await run(['health']);
     expect(table.code).toBe(4);
     expect(table.stdout).toMatch(/pay\s.*mpesa\s.*unhealthy\s.*MPESA_CONSUMER_SECRET is not set/);
+
+    const named = await run(['health', 'pay', '--json']);
+    expect(named.code).toBe(4);
+    expect(parseJson(named.stdout)).toEqual([expect.objectContaining({ name: 'pay', status: 'unhealthy', message: 'MPESA_CONSUMER_SECRET is not set' })]);
 
     const other = await run(['health', 'other']);
     expect(other.code, other.stderr).toBe(0);
@@ -122,6 +131,8 @@ describe('one unset environment variable (built CLI)', () => {
     for (const job of after.filter((j) => j.integration === 'pay')) {
       const shown = parseJson<Record<string, any>>((await run(['queue', 'show', String(job.id), '--json'])).stdout);
       expect(shown).toMatchObject({ status: 'pending', attempts: 0, lastError: null, leaseOwner: null, history: [] });
+      // Its configured sensitive paths still mask what is shown.
+      expect(shown.payload).toMatchObject({ phone: '[REDACTED]', reference: expect.stringMatching(/^o-/) });
     }
 
     // Named on the command line, it is what was asked for: exit 3, still untouched.
