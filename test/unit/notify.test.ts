@@ -194,6 +194,24 @@ describe('notify', () => {
   });
 });
 
+describe('a channel waiting on an unset variable', () => {
+  it('named: CONFIG_INVALID naming the variable, before anything is sent on the channels beside it', async () => {
+    const { engine, sms } = await setup();
+    engine.config.unresolved.wa = {
+      name: 'wa',
+      adapter: 'fake-whatsapp',
+      enabled: true,
+      sensitive: [],
+      missing: ['WA_TOKEN'],
+      problems: [{ path: 'integrations.wa.config.token', message: 'environment variable WA_TOKEN is not set' }],
+    };
+    delete engine.config.integrations.wa;
+    const err = await notify(engine, { channels: ['sms', 'wa'], to: '+254712345678', message: 'hi' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ category: 'CONFIG_INVALID', message: expect.stringContaining('WA_TOKEN is not set') });
+    expect(sms.sent).toHaveLength(0);
+  });
+});
+
 describe('channel names', () => {
   it('a kind name stands for the first enabled integration of that kind, in config order', async () => {
     const { engine } = await setup({
