@@ -210,6 +210,13 @@ describe('a channel waiting on an unset variable', () => {
     expect(err).toMatchObject({ category: 'CONFIG_INVALID', message: expect.stringContaining('WA_TOKEN is not set') });
     expect(sms.sent).toHaveLength(0);
   });
+
+  it('an unresolved integration named like a kind is still that integration, not another of its kind', async () => {
+    const { engine } = await setup({ 'sms-b': { adapter: 'fake-sms' } });
+    engine.config.unresolved.sms = { name: 'sms', adapter: 'fake-sms', enabled: true, sensitive: [], missing: ['SMS_KEY'], problems: [] };
+    delete engine.config.integrations.sms;
+    expect(await channelNamesFrom(engine, ['sms'])).toEqual(['sms']);
+  });
 });
 
 describe('channel names', () => {
