@@ -9,8 +9,7 @@ import type { LoadedConfig, ResolvedIntegration, UnresolvedIntegration } from '.
  * whole config did before integrations were resolved one by one.
  */
 export function findIntegration(config: LoadedConfig, name: string): ResolvedIntegration | undefined {
-  const unresolved = config.unresolved[name];
-  if (unresolved) throw unresolvedError(config, unresolved);
+  if (Object.hasOwn(config.unresolved, name)) throw unresolvedError(config, config.unresolved[name]);
   return Object.hasOwn(config.integrations, name) ? config.integrations[name] : undefined;
 }
 

@@ -59,7 +59,8 @@ export async function resolveConfig(exported: unknown, options: ResolveOptions):
   }
 
   const integrations: Record<string, ResolvedIntegration> = {};
-  const unresolved: Record<string, UnresolvedIntegration> = {};
+  // No prototype: names come from the command line and URLs ("constructor" is not an integration).
+  const unresolved = Object.create(null) as Record<string, UnresolvedIntegration>;
   const secrets: string[] = [];
   const entries = isPlainObject(rawIntegrations) ? Object.entries(rawIntegrations) : [];
   const { overrides, problems: overrideProblems } = readOverrides(env);

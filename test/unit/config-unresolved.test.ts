@@ -51,6 +51,9 @@ describe('an integration waiting on an unset environment variable', () => {
       `invalid config in ${t.dir}/integrations.config.json:\n  - integrations.pay.config.consumerSecret: environment variable MPESA_CONSUMER_SECRET is not set`,
     );
     expect(findIntegration(loaded, 'nope')).toBeUndefined();
+    // Names come from the command line and URLs: nothing inherited is an integration.
+    expect(findIntegration(loaded, 'constructor')).toBeUndefined();
+    expect(loaded.unresolved.constructor).toBeUndefined();
   });
 
   it('is unresolved even when the unset field is optional (absent would be a half-resolved config)', async () => {
