@@ -5,7 +5,6 @@ import { IntegrationError } from '../core/errors.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { silentLogger } from '../core/logger.js';
 import type { AdapterRegistry } from '../core/registry.js';
-import { unresolvedReason } from '../config/lookup.js';
 import type { LoadedConfig } from '../config/types.js';
 import type { Store } from '../store/types.js';
 import { Dispatcher, type EventListener } from '../webhooks/dispatch/dispatcher.js';
@@ -221,7 +220,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       }
     }
     const endpoint = endpoints.get(target.integration);
-    if (!endpoint && Object.hasOwn(config.unresolved, target.integration)) {
+    if (!endpoint && endpoints.waitingOn(target.integration)) {
       req.resume();
       // Its secrets are not known, so nothing can be verified: refused, never taken unverified.
       // 503 like a disabled one, so the provider retries once the variable is set and the daemon restarted.
@@ -307,9 +306,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   for (const skipped of endpoints.skipped) log.warn('integration not receiving webhooks', { integration: skipped.name, reason: skipped.reason });
-  for (const waiting of Object.values(config.unresolved)) {
-    log.warn('integration not receiving webhooks', { integration: waiting.name, reason: unresolvedReason(waiting) });
-  }
+  for (const waiting of endpoints.allWaiting()) log.warn('integration not receiving webhooks', { integration: waiting.name, reason: waiting.reason });
   log.info('daemon listening', { url, host, port, integrations: endpoints.names(), maxBodyBytes });
 
   const recovery = dispatcher.recover().catch((error: unknown) => {

@@ -58,7 +58,7 @@ export async function replayWebhooks(selection: ReplaySelection, options: Replay
     for (const row of all) {
       const waiting = options.endpoints.waitingOn(row.integration);
       if (!waiting) rows.push(row);
-      else items.push({ id: row.id, integration: row.integration, eventId: row.eventId, previousStatus: row.status, status: 'failed', events: [], error: `${waiting}; left as it was` });
+      else items.push({ id: row.id, integration: row.integration, eventId: row.eventId, previousStatus: row.status, status: 'failed', events: [], error: `${row.integration}: ${waiting}; left as it was` });
     }
     if (options.dryRun) {
       for (const row of rows) items.push(await dryRun(row, options.endpoints));

@@ -40,6 +40,8 @@ describe('daemon with one integration\'s webhook secret unset (built CLI)', () =
         },
         webhook: { secrets: ['env:MPESA_CALLBACK_TOKEN'] },
       },
+      // Unresolved too, but its adapter receives no webhooks: nothing changes for it here.
+      keyed: { adapter: 'mock', config: { secretKey: 'env:MOCK_SECRET_KEY' } },
     });
     daemon = await startDaemonProcess(dir);
     expect(daemon.logs).toContainEqual(
@@ -51,6 +53,9 @@ describe('daemon with one integration\'s webhook secret unset (built CLI)', () =
       const refused = await post(`${daemon.url}${path}`, callback, { 'content-type': 'application/json' });
       expect(refused).toEqual({ status: 503, retryAfter: '300', body: '{"error":"integration unavailable"}' });
     }
+
+    expect(daemon.logs.filter((l) => l.integration === 'keyed')).toEqual([]);
+    expect((await post(`${daemon.url}/webhooks/keyed`, '{}', { 'content-type': 'application/json' })).status).toBe(404);
 
     const body = JSON.stringify({ type: 'order.paid', id: 'evt-1', data: { amount: 100 } });
     const accepted = await post(`${daemon.url}/webhooks/hooks`, body, signedHeaders('msg-1', body));
@@ -68,6 +73,7 @@ describe('daemon with one integration\'s webhook secret unset (built CLI)', () =
     expect(rejections.map(({ integration, reason, status }) => ({ integration, reason, status }))).toEqual([
       { integration: 'pay', reason: 'integration-unresolved', status: 503 },
       { integration: 'pay', reason: 'integration-unresolved', status: 503 },
+      { integration: '(unknown)', reason: 'unknown-integration', status: 404 },
     ]);
     // The guessed path token is not kept as sent.
     expect(JSON.stringify(rejections)).not.toContain('any-guess');

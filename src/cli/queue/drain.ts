@@ -28,8 +28,9 @@ export interface DrainCommandOptions {
  * waits on an unset environment variable (one warning line each on stderr);
  * 1 when a job went dead in this run (so cron mail tells someone); 3 when an
  * integration named with --integration waits on an unset variable; 7 when
- * the store failed (locked past the busy timeout, corrupt, not writable). Interrupted by SIGINT/SIGTERM it stops
- * claiming, gives back what has not started, finishes what has, and exits 0.
+ * the store failed (locked past the busy timeout, corrupt, not writable).
+ * Interrupted by SIGINT/SIGTERM it stops claiming, gives back what has not
+ * started, finishes what has, and exits 0.
  */
 export async function runDrain(options: DrainCommandOptions, deps: CliDeps): Promise<DrainSummary> {
   const session = await deps.session(options.global);

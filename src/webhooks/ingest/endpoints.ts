@@ -136,13 +136,23 @@ export class WebhookEndpoints {
     if (options.verify && problems.length) {
       throw new IntegrationError('CONFIG_INVALID', `webhook configuration is invalid:\n  ${problems.join('\n  ')}`, { issues: problems });
     }
-    const waiting = new Map(Object.values(config.unresolved).map((u) => [u.name, `${u.name}: ${unresolvedReason(u)}`]));
+    // Waiting on an unset variable: its secrets are unknown, so nothing of it can be verified or parsed.
+    const waiting = new Map<string, string>();
+    for (const integration of Object.values(config.unresolved)) {
+      const adapter = integration.adapter ? await registry.get(integration.adapter).catch(() => undefined) : undefined;
+      if (!integration.adapter || adapter?.webhook) waiting.set(integration.name, unresolvedReason(integration));
+    }
     return new WebhookEndpoints(endpoints, skipped, waiting);
   }
 
-  /** Why an integration's deliveries cannot be processed now (an unset variable), or undefined. */
+  /** Why a webhook-receiving integration's deliveries cannot be verified or processed now ("X is not set"), or undefined. */
   waitingOn(name: string): string | undefined {
     return this.waiting.get(name);
+  }
+
+  /** The integrations waitingOn() names, with why. */
+  allWaiting(): SkippedEndpoint[] {
+    return [...this.waiting].map(([name, reason]) => ({ name, reason }));
   }
 
   get(name: string): WebhookEndpoint | undefined {
