@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { configuredNames, findIntegration, unresolvedReason } from '../../src/config/lookup.js';
 import { IntegrationError } from '../../src/core/errors.js';
+import { resolveOperation } from '../../src/core/executor.js';
 import { fixtureRegistry, tempDir, thrown, type TempDir } from './config-fixtures.js';
 
 const payConfig = { shortcode: '174379', consumerKey: 'ck-literal', consumerSecret: 'cs-literal' };
@@ -54,6 +55,16 @@ describe('an integration waiting on an unset environment variable', () => {
     // Names come from the command line and URLs: nothing inherited is an integration.
     expect(findIntegration(loaded, 'constructor')).toBeUndefined();
     expect(loaded.unresolved.constructor).toBeUndefined();
+  });
+
+  it('the executor refuses it by name with that CONFIG_INVALID, before any adapter code runs', async () => {
+    const loaded = await withConfig({
+      integrations: { pay: { adapter: 'fixture-pay', config: { ...payConfig, consumerSecret: 'env:MPESA_CONSUMER_SECRET' } } },
+    });
+    await expect(resolveOperation(loaded, fixtureRegistry(), 'pay', 'charge')).rejects.toMatchObject({
+      category: 'CONFIG_INVALID',
+      message: expect.stringContaining('integrations.pay.config.consumerSecret: environment variable MPESA_CONSUMER_SECRET is not set'),
+    });
   });
 
   it('is unresolved even when the unset field is optional (absent would be a half-resolved config)', async () => {
