@@ -18,6 +18,7 @@ import { register as registerWebhooks } from './commands/webhooks.js';
 import { register as registerSimulate } from './commands/simulate.js';
 import { register as registerNotify } from './commands/notify.js';
 import { register as registerDemo } from './commands/demo.js';
+import { register as registerCompletion } from './commands/completion.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -86,6 +87,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerSimulate(program, deps);
   registerNotify(program, deps);
   registerDemo(program, deps);
+  registerCompletion(program, deps);
 
   inheritSettings(program);
   return program;
