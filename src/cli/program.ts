@@ -24,9 +24,9 @@ const EXIT_CODES_HELP = `
 Exit codes:
   ${EXIT.OK}    success
   ${EXIT.FAILED}    the operation failed (rejected, not found, authentication)
-  ${EXIT.USAGE}    usage error: bad flags, unknown integration or operation, bad payload
+  ${EXIT.USAGE}    usage error: bad flags, unknown integration or operation, bad payload, deletion not confirmed
   ${EXIT.CONFIG}    config missing or invalid, or a referenced env var is not set
-  ${EXIT.UNAVAILABLE}    unhealthy or unavailable: health failed, integration disabled, circuit open
+  ${EXIT.UNAVAILABLE}    unhealthy or unavailable: health failed, integration disabled, circuit open, port in use
   ${EXIT.TEMPORARY}    temporary failure: timeout, network, provider 5xx, rate limited; retry later
   ${EXIT.OUTCOME_UNKNOWN}    outcome unknown: do not re-run, reconcile with the query operation
   ${EXIT.STORE}    store locked, corrupt, newer than this build, or not writable
