@@ -49,6 +49,7 @@ describe('flags, exit codes and shapes that agree across commands (built CLI)', 
     for (const args of [
       ['logs', 'show', '999'],
       ['queue', 'show', '999'],
+      ['queue', 'reconcile', '999'],
       ['webhooks', 'show', '999'],
       ['webhooks', 'deliveries', '999'],
       ['webhooks', 'subscriptions', 'remove', '999', '--yes'],
