@@ -10,7 +10,7 @@ export interface DeletionFlags {
   dryRun: boolean;
 }
 
-/** An age this short reaches rows written moments ago: a typo (`0s`, `1m` for `1mo`) must not be enough. */
+/** An age this short reaches what was written moments ago: a slip (`0s`, `30m` for `30d`) must not be enough. */
 export const FORCE_BELOW_MS = 60 * 60 * 1000;
 
 /** Adds --yes and --dry-run (and --force where an age is given) to a destructive command. */
@@ -23,7 +23,7 @@ export function deletionOptions(command: Command, options: { force?: boolean } =
 /** Refuses an --older-than under one hour without --force (a dry run only counts, so it may look). */
 export function checkMinimumAge(flag: string, given: string, ageMs: number, force: boolean, dryRun: boolean): void {
   if (ageMs >= FORCE_BELOW_MS || force || dryRun) return;
-  throw new UsageError(`${flag} ${given} is under one hour, so it reaches rows written moments ago; add --force as well if you mean it (or --dry-run to count them)`);
+  throw new UsageError(`${flag} ${given} is under one hour, so it reaches what was written moments ago; add --force as well if you mean it (or --dry-run to count them)`);
 }
 
 /**
