@@ -18,14 +18,15 @@ import { register as registerWebhooks } from './commands/webhooks.js';
 import { register as registerSimulate } from './commands/simulate.js';
 import { register as registerNotify } from './commands/notify.js';
 import { register as registerDemo } from './commands/demo.js';
+import { register as registerCompletion } from './commands/completion.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
   ${EXIT.OK}    success
   ${EXIT.FAILED}    the operation failed (rejected, not found, authentication)
-  ${EXIT.USAGE}    usage error: bad flags, unknown integration or operation, bad payload
+  ${EXIT.USAGE}    usage error: bad flags, unknown integration or operation, bad payload, deletion not confirmed
   ${EXIT.CONFIG}    config missing or invalid, or a referenced env var is not set
-  ${EXIT.UNAVAILABLE}    unhealthy or unavailable: health failed, integration disabled, circuit open
+  ${EXIT.UNAVAILABLE}    unhealthy or unavailable: health failed, integration disabled, circuit open, port in use
   ${EXIT.TEMPORARY}    temporary failure: timeout, network, provider 5xx, rate limited; retry later
   ${EXIT.OUTCOME_UNKNOWN}    outcome unknown: do not re-run, reconcile with the query operation
   ${EXIT.STORE}    store locked, corrupt, newer than this build, or not writable
@@ -86,6 +87,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerSimulate(program, deps);
   registerNotify(program, deps);
   registerDemo(program, deps);
+  registerCompletion(program, deps);
 
   inheritSettings(program);
   return program;

@@ -90,5 +90,7 @@ function typeName(schema: z.ZodType): string {
   if (schema instanceof z.ZodEnum) return (schema.options as unknown[]).map((o) => JSON.stringify(o)).join(' | ');
   if (schema instanceof z.ZodLiteral) return JSON.stringify((schema as z.ZodLiteral).value);
   if (schema instanceof z.ZodArray) return `${typeName(schema.element as z.ZodType)}[]`;
+  // z.json() is a lazy schema (it nests itself); "lazy" would name zod's mechanism, not the value.
+  if (schema instanceof z.ZodLazy) return 'json';
   return schema.def.type;
 }

@@ -298,7 +298,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     await writer?.close();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-      throw new IntegrationError('CONFIG_INVALID', `cannot listen on ${host}:${options.port ?? settings.port}: ${code === 'EADDRINUSE' ? 'address already in use (another daemon running?)' : (error as Error).message}`);
+      throw new IntegrationError('CONFIG_INVALID', `cannot listen on ${host}:${options.port ?? settings.port}: ${code === 'EADDRINUSE' ? 'address already in use (another daemon running?)' : (error as Error).message}`, { cause: error });
     }
     throw error;
   }

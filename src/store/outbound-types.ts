@@ -127,6 +127,8 @@ export interface OutboundRepo {
   listSubscriptions(): Promise<Subscription[]>;
   /** Soft-removes it (secret wiped) and cancels its pending and leased deliveries. */
   removeSubscription(id: number, now: number): Promise<{ removed: boolean; cancelled: number }>;
+  /** Its pending and leased deliveries: what `removeSubscription` would cancel (asked before removing). */
+  countWaiting(subscriptionId: number): Promise<number>;
   /**
    * Stores new deliveries (an (event, subscription) pair already present, or
    * a subscription removed meanwhile, is skipped) and, when given, moves the

@@ -133,6 +133,8 @@ export interface QueueRepo {
   /** A pending job to cancelled; the reason when it cannot be. */
   cancel(id: number, now: number): Promise<{ ok: true } | { ok: false; reason: string }>;
   purge(status: 'succeeded' | 'dead' | 'cancelled', finishedBefore: number): Promise<number>;
+  /** How many jobs `purge` with the same arguments would delete (asked before deleting). */
+  countPurgeable(status: 'succeeded' | 'dead' | 'cancelled', finishedBefore: number): Promise<number>;
   stats(now: number): Promise<QueueStats>;
   /** Due pending jobs (ids), optionally of some integrations only. */
   dueIds(now: number, integrations?: string[]): Promise<number[]>;

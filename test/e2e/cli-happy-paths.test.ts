@@ -72,9 +72,10 @@ describe('integrations CLI, happy paths on the bundled adapters', () => {
   it('list shows configured integrations with kind and last success', async () => {
     const res = await run(['list', '--json']);
     expect(res.code).toBe(0);
-    const rows = parseJson<{ name: string; adapter: string; kind: string; enabled: boolean; lastSuccess: number | null; lastFailure: number | null }[]>(res.stdout);
+    const rows = parseJson<{ name: string; adapter: string; kind: string; enabled: boolean; lastSuccess: string | null; lastFailure: string | null }[]>(res.stdout);
     expect(rows.map((r) => r.name)).toEqual(['files', 'payments']);
-    expect(rows[1]).toMatchObject({ adapter: 'mock', kind: 'payment', enabled: true, lastSuccess: expect.any(Number), lastFailure: null });
+    // ISO times, as every other command's JSON (was epoch milliseconds).
+    expect(rows[1]).toMatchObject({ adapter: 'mock', kind: 'payment', enabled: true, lastSuccess: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/), lastFailure: null });
     expect(rows[0]).toMatchObject({ adapter: 'local-storage', kind: 'storage', lastSuccess: null });
   });
 
@@ -122,7 +123,7 @@ describe('integrations CLI, happy paths on the bundled adapters', () => {
     expect(followed.code).toBe(0);
     expect(followed.stdout.trim().split('\n')).toHaveLength(2);
 
-    const prune = await run(['logs', 'prune', '--older-than', '90d', '--json']);
+    const prune = await run(['logs', 'prune', '--older-than', '90d', '--yes', '--json']);
     expect(parseJson(prune.stdout)).toMatchObject({ deleted: 0, dryRun: false });
   });
 

@@ -65,7 +65,7 @@ describe('queue commands (built CLI)', () => {
     expect(idle.code).toBe(0);
     expect(idle.stdout).toMatch(/no due jobs/);
 
-    expect((await run(['queue', 'cancel', '3'])).code).toBe(0);
+    expect((await run(['queue', 'cancel', '3', '--yes'])).code).toBe(0);
     const refused = await run(['queue', 'cancel', '1']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/job 1 is succeeded; only pending jobs can be cancelled/);
@@ -74,7 +74,7 @@ describe('queue commands (built CLI)', () => {
     expect(retried.retried).toEqual([2]);
     expect(parseJson<{ status: string }[]>((await run(['queue', 'list', '--status', 'pending', '--json'])).stdout).map((j) => j.status)).toEqual(['pending']);
 
-    const purged = parseJson<{ deleted: number }>((await run(['queue', 'purge', '--status', 'succeeded', '--older-than', '0s', '--json'])).stdout);
+    const purged = parseJson<{ deleted: number }>((await run(['queue', 'purge', '--status', 'succeeded', '--older-than', '0s', '--force', '--yes', '--json'])).stdout);
     expect(purged.deleted).toBe(1);
     expect((await run(['queue', 'purge', '--status', 'pending', '--older-than', '1d'])).code).toBe(2);
 

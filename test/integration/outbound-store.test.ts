@@ -126,7 +126,10 @@ describe('outbound store: deliveries', () => {
     const sub = await subscription(s);
     await s.outbound.enqueue({ deliveries: [delivery(sub.id, 1), delivery(sub.id, 2)], now: T0 });
     const [leased] = await s.outbound.claim({ owner: 'w', now: T0, leaseMs: 30_000, limit: 1 });
+    // What `subscriptions remove` asks about is exactly what it then cancels.
+    expect(await s.outbound.countWaiting(sub.id)).toBe(2);
     expect(await s.outbound.removeSubscription(sub.id, T0 + 10)).toEqual({ removed: true, cancelled: 2 });
+    expect(await s.outbound.countWaiting(sub.id)).toBe(0);
     expect((await s.outbound.list({ status: 'cancelled' })).length).toBe(2);
     expect((await s.outbound.attempts(leased.id))[0]).toMatchObject({ outcome: 'abandoned', error: 'subscription removed' });
     expect(await s.outbound.settle(leased, 'w', T0 + 20, { status: 'succeeded', result: ok })).toBe(false);

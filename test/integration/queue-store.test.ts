@@ -132,7 +132,11 @@ describe('queue store', () => {
     expect((await q.retry([dead.id], T0 + 40)).refused[0]?.reason).toMatch(/pending/);
 
     await q.cancel(dead.id, T0 + 50);
+    // What `queue purge` asks about is exactly what it then deletes.
+    expect(await q.countPurgeable('cancelled', T0 + 50)).toBe(0);
     expect(await q.purge('cancelled', T0 + 50)).toBe(0);
+    expect(await q.countPurgeable('dead', T0 + 51)).toBe(0);
+    expect(await q.countPurgeable('cancelled', T0 + 51)).toBe(1);
     expect(await q.purge('cancelled', T0 + 51)).toBe(1);
     expect(await q.get(dead.id)).toBeUndefined();
   });

@@ -166,7 +166,7 @@ describe('logs show and prune', () => {
     const dry = await runCli(['logs', 'prune', '--older-than', '90d', '--dry-run'], { cwd, clock });
     expect(dry.stdout).toBe('would delete 2 log rows older than 2025-10-12T12:00:00.000Z\n');
     expect(await store.logs.count({})).toBe(4);
-    const real = await runCli(['logs', 'prune', '--older-than', '90d'], { cwd, clock });
+    const real = await runCli(['logs', 'prune', '--older-than', '90d', '--yes'], { cwd, clock });
     expect(real.stdout).toBe('deleted 2 log rows older than 2025-10-12T12:00:00.000Z\n');
     expect((await store.logs.query({})).map((r) => r.id)).toEqual([3, 4]);
     expect((await runCli(['logs', 'prune', '--older-than', 'soon'], { cwd, clock })).code).toBe(2);

@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findConfigFile } from '../../src/config/discover.js';
+import { findConfigFile, searchedFolders } from '../../src/config/discover.js';
 import { loadConfig } from '../../src/config/load.js';
 import { IntegrationError } from '../../src/core/errors.js';
 import { fixtureRegistry, tempDir, thrown, type TempDir } from './config-fixtures.js';
@@ -61,6 +61,37 @@ describe('config discovery', () => {
     );
     expect(env.message).toContain('/no/such/file.json');
     expect(env.message).toContain('INTEGRATIONS_CONFIG');
+  });
+
+  it('looks in the parents of the working directory, the nearest config first, as git does', () => {
+    const top = t.write('integrations.config.json', minimal);
+    mkdirSync(join(t.dir, 'src', 'deep'), { recursive: true });
+    expect(findConfigFile({ cwd: join(t.dir, 'src', 'deep'), env: {} })).toBe(top);
+    const nearer = t.write('src/integrations.config.ts', 'export default {}');
+    expect(findConfigFile({ cwd: join(t.dir, 'src', 'deep'), env: {} })).toBe(nearer);
+    // The order holds: --config and INTEGRATIONS_CONFIG before any folder.
+    const fromEnv = t.write('envdir/other.json', minimal);
+    expect(findConfigFile({ cwd: join(t.dir, 'src', 'deep'), env: { INTEGRATIONS_CONFIG: fromEnv } })).toBe(fromEnv);
+  });
+
+  it('stops at the repository root (a folder holding .git)', async () => {
+    t.write('integrations.config.json', minimal);
+    mkdirSync(join(t.dir, 'repo', '.git'), { recursive: true });
+    mkdirSync(join(t.dir, 'repo', 'sub'));
+    expect(searchedFolders(join(t.dir, 'repo', 'sub'))).toEqual([join(t.dir, 'repo', 'sub'), join(t.dir, 'repo')]);
+    const err = await thrown(() => loadConfig({ cwd: join(t.dir, 'repo', 'sub'), env: {}, registry: fixtureRegistry() }));
+    expect(err.category).toBe('CONFIG_INVALID');
+    expect(err.message).toContain(`and its parents up to ${join(t.dir, 'repo')}`);
+  });
+
+  it('never climbs into a folder others may write to (a config there would be code anyone could plant)', () => {
+    t.write('integrations.config.json', minimal);
+    mkdirSync(join(t.dir, 'shared', 'mine'), { recursive: true });
+    chmodSync(join(t.dir, 'shared'), 0o777);
+    expect(searchedFolders(join(t.dir, 'shared', 'mine'))).toEqual([join(t.dir, 'shared', 'mine')]);
+    expect(() => findConfigFile({ cwd: join(t.dir, 'shared', 'mine'), env: {} })).toThrow(/no integrations config found/);
+    chmodSync(join(t.dir, 'shared'), 0o755);
+    expect(findConfigFile({ cwd: join(t.dir, 'shared', 'mine'), env: {} })).toBe(join(t.dir, 'integrations.config.json'));
   });
 
   it('reports an empty folder given to --config', async () => {

@@ -161,9 +161,8 @@ async function fieldTable(fields: FieldDescription[], style: ReturnType<typeof p
   });
 }
 
-/** Long unions move to the notes column so the table stays narrow; zod's lazy (JSON) reads as "json". */
+/** Long unions move to the notes column (as "one of …") so the table stays narrow. */
 function shortType(type: string): string {
-  if (type === 'lazy') return 'json';
   if (type.includes(' | ') && type.length > 24) return type.endsWith('[]') ? 'enum[]' : 'enum';
   return type;
 }

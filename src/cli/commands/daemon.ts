@@ -3,6 +3,7 @@ import { UsageError } from '../../core/usage-error.js';
 import type { LoadedConfig } from '../../config/types.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
 import { globalOptions } from '../options.js';
+import { portInUse } from '../port-in-use.js';
 
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 type Level = (typeof LEVELS)[number];
@@ -86,7 +87,7 @@ export async function runDaemon(options: DaemonCommandOptions, deps: CliDeps): P
     onEvent: outbound.onEvent,
   }).catch(async (error: unknown) => {
     await outbound.close();
-    throw error;
+    throw portInUse(error, (error as Error).message);
   });
   await new Promise<void>((resolve) => {
     if (deps.signal.aborted) resolve();

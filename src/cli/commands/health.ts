@@ -22,6 +22,7 @@ export function register(program: Command, deps: CliDeps): void {
     .description('check integrations concurrently; exit 0 only when all are healthy (for monitoring and cron)')
     .argument('[name...]', 'integrations to check (default: every enabled one)')
     .option('--timeout <ms>', `bound on each check, in milliseconds or a duration like 5s (default ${DEFAULT_TIMEOUT_MS})`)
+    .addHelpText('after', '\nExamples:\n  integrations health                        # every enabled integration\n  integrations health payments sms --timeout 5s --json   # from monitoring: exit 0 only when healthy\n')
     .action(async (names: string[], opts: { timeout?: string }, cmd: Command) => {
       await runHealth({ global: globalOptions(cmd), names, timeoutMs: await parseTimeout(opts.timeout) }, deps);
     });

@@ -25,6 +25,7 @@ export function register(program: Command, deps: CliDeps): void {
     .option('-y, --yes', 'no questions: take the defaults')
     .option('-f, --force', `overwrite an existing ${CONFIG_FILE}`)
     .option('-d, --dir <folder>', 'where to write it (default: the working directory)')
+    .addHelpText('after', '\nExamples:\n  integrations init                  # asks on a terminal\n  integrations init --yes --dir ops  # defaults, into ./ops, no questions\n')
     .action(async (opts: { yes?: boolean; force?: boolean; dir?: string }, cmd: Command) => {
       await runInit({ global: globalOptions(cmd), yes: opts.yes === true, force: opts.force === true, dir: opts.dir }, deps);
     });

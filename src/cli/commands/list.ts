@@ -68,7 +68,7 @@ export async function listIntegrations(deps: CliDeps, global: GlobalOptions): Pr
 
 export async function runList(options: ListOptions, deps: CliDeps): Promise<void> {
   const listings = await listIntegrations(deps, options.global);
-  if (options.global.json) return printJson(deps.stdout, listings);
+  if (options.global.json) return printJson(deps.stdout, listings.map(listingJson));
   if (!listings.length) {
     deps.stderr.write('no integrations configured; add one to the config file (see `integrations adapters list`)\n');
     return;
@@ -92,6 +92,15 @@ export async function runList(options: ListOptions, deps: CliDeps): Promise<void
       style,
     }),
   );
+}
+
+/** Times as ISO 8601, as every other command's JSON gives them. */
+function listingJson(l: IntegrationListing) {
+  return { ...l, lastSuccess: isoOrNull(l.lastSuccess), lastFailure: isoOrNull(l.lastFailure) };
+}
+
+function isoOrNull(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
 }
 
 function truncate(text: string, max: number): string {

@@ -3,6 +3,7 @@ import { parseDuration } from '../../config/duration.js';
 import { UsageError } from '../../core/usage-error.js';
 import { JOB_STATUSES, type JobStatus } from '../../store/queue-types.js';
 import type { CliDeps } from '../deps.js';
+import { deletionOptions } from '../confirm-deletion.js';
 import { globalOptions } from '../options.js';
 import { positiveInt } from '../time-bound.js';
 
@@ -24,7 +25,7 @@ export function register(program: Command, deps: CliDeps): void {
     .description('run due jobs (priority first, then oldest) with leases, backoff and dead-lettering; cron-safe')
     .option('-n, --limit <n>', 'claim at most this many jobs', positiveInt('--limit'))
     .option('--max-time <duration>', 'stop claiming after this long, e.g. 55s (in-flight jobs finish)', durationFlag('--max-time'))
-    .option('-c, --concurrency <n>', 'jobs running at once', positiveInt('--concurrency'), 4)
+    .option('--concurrency <n>', 'jobs running at once', positiveInt('--concurrency'), 4)
     .option('--per-integration <n>', 'jobs running at once for any one integration (default: --concurrency)', positiveInt('--per-integration'))
     .option('-i, --integration <name>', 'only this integration (repeatable)', collect, [])
     .option('--lease <duration>', 'visibility timeout of a claimed job, renewed while it runs (default: 60s or the longest operation timeout + 30s)', durationFlag('--lease'))
@@ -71,18 +72,24 @@ export function register(program: Command, deps: CliDeps): void {
       await (await import('../queue/manage.js')).runRetry({ global: globalOptions(cmd), ids, dead: opts.dead === true, integration: opts.integration, since: opts.since }, deps);
     });
 
-  queue
-    .command('cancel')
-    .description('cancel pending jobs (a running job cannot be cancelled)')
-    .argument('<id...>', 'job ids')
-    .action(async (ids: string[], _opts: unknown, cmd: Command) => (await import('../queue/manage.js')).runCancel({ global: globalOptions(cmd), ids }, deps));
+  deletionOptions(queue.command('cancel').description('cancel pending jobs (a running job cannot be cancelled): says which and asks first (--yes in scripts)').argument('<id...>', 'job ids'))
+    .action(async (ids: string[], opts: { yes?: boolean; dryRun?: boolean }, cmd: Command) =>
+      (await import('../queue/manage.js')).runCancel({ global: globalOptions(cmd), ids, yes: opts.yes === true, dryRun: opts.dryRun === true }, deps),
+    );
 
-  queue
-    .command('purge')
-    .description('delete finished jobs older than an age')
-    .requiredOption('-s, --status <status>', 'succeeded, dead or cancelled')
-    .requiredOption('--older-than <age>', 'finished longer ago than this, e.g. 7d')
-    .action(async (opts: { status: string; olderThan: string }, cmd: Command) => (await import('../queue/manage.js')).runPurge({ global: globalOptions(cmd), ...opts }, deps));
+  deletionOptions(
+    queue
+      .command('purge')
+      .description('delete finished jobs older than an age: says how many and asks first (--yes in scripts)')
+      .requiredOption('-s, --status <status>', 'succeeded, dead or cancelled')
+      .requiredOption('--older-than <age>', 'finished longer ago than this, e.g. 7d'),
+    { force: true },
+  ).action(async (opts: { status: string; olderThan: string; yes?: boolean; dryRun?: boolean; force?: boolean }, cmd: Command) =>
+    (await import('../queue/manage.js')).runPurge(
+      { global: globalOptions(cmd), status: opts.status, olderThan: opts.olderThan, yes: opts.yes === true, dryRun: opts.dryRun === true, force: opts.force === true },
+      deps,
+    ),
+  );
 
   queue
     .command('stats')

@@ -3,6 +3,7 @@ import type { AdapterDefinition, RunningSimulator } from '../../core/adapter.js'
 import { UsageError } from '../../core/usage-error.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
 import { globalOptions } from '../options.js';
+import { portInUse } from '../port-in-use.js';
 import { printJson } from '../render/json.js';
 import { tsLiteral } from '../render/ts-literal.js';
 
@@ -92,7 +93,7 @@ async function simulatedAdapter(name: string, deps: CliDeps): Promise<AdapterDef
   return definition as AdapterDefinition & { simulator: NonNullable<AdapterDefinition['simulator']> };
 }
 
-/** Socket errors a user causes (port taken, address not on this machine) are usage errors, not bugs. */
+/** Socket errors a user causes are not bugs: a port taken is unavailable (exit 4, as for the daemon), the others usage errors. */
 const LISTEN_ERRORS: Record<string, string> = {
   EADDRINUSE: 'the port is already in use',
   EACCES: 'permission denied (ports below 1024 need privileges)',
@@ -106,8 +107,9 @@ async function listen(definition: AdapterDefinition & { simulator: NonNullable<A
   } catch (err) {
     const code = (err as NodeJS.ErrnoException)?.code;
     const reason = code ? LISTEN_ERRORS[code] : undefined;
-    if (reason) throw new UsageError(`cannot listen on ${options.host}:${options.port}: ${reason}`);
-    throw err;
+    if (!reason) throw err;
+    const message = `cannot listen on ${options.host}:${options.port}: ${reason}`;
+    throw code === 'EADDRINUSE' ? portInUse(err, message) : new UsageError(message);
   }
 }
 

@@ -34,6 +34,7 @@ export function register(program: Command, deps: CliDeps): void {
     .command('test')
     .description('check one integration step by step: config, credentials, health, self-test')
     .argument('<integration>', 'configured integration name')
+    .addHelpText('after', '\nExamples:\n  integrations test payments\n  integrations test payments --json   # the steps as JSON, for CI\n')
     .action(async (integration: string, _opts: unknown, cmd: Command) => {
       await runTest({ global: globalOptions(cmd), integration }, deps);
     });

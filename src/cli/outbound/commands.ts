@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { DELIVERY_STATUSES } from '../../store/outbound-types.js';
 import type { CliDeps } from '../deps.js';
+import { deletionOptions } from '../confirm-deletion.js';
 import { globalOptions } from '../options.js';
 import { positiveInt } from '../time-bound.js';
 
@@ -26,11 +27,14 @@ export function registerOutbound(webhooks: Command, deps: CliDeps): void {
     .command('list')
     .description('active subscriptions (secrets are never shown)')
     .action(async (_opts: unknown, cmd: Command) => (await import('./subscriptions.js')).runListSubscriptions({ global: globalOptions(cmd) }, deps));
-  subscriptions
-    .command('remove')
-    .description('stop delivering to an endpoint; its waiting deliveries are cancelled, history kept')
-    .argument('<id>', 'subscription id (see `webhooks subscriptions list`)')
-    .action(async (id: string, _opts: unknown, cmd: Command) => (await import('./subscriptions.js')).runRemoveSubscription({ global: globalOptions(cmd), id }, deps));
+  deletionOptions(
+    subscriptions
+      .command('remove')
+      .description('stop delivering to an endpoint; its waiting deliveries are cancelled, history kept; asks first (--yes in scripts)')
+      .argument('<id>', 'subscription id (see `webhooks subscriptions list`)'),
+  ).action(async (id: string, opts: { yes?: boolean; dryRun?: boolean }, cmd: Command) =>
+    (await import('./subscriptions.js')).runRemoveSubscription({ global: globalOptions(cmd), id, yes: opts.yes === true, dryRun: opts.dryRun === true }, deps),
+  );
 
   webhooks
     .command('deliveries')

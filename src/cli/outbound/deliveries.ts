@@ -1,3 +1,4 @@
+import { IntegrationError } from '../../core/errors.js';
 import { UsageError } from '../../core/usage-error.js';
 import { DELIVERY_STATUSES, type Delivery, type DeliveryAttempt, type DeliveryStatus } from '../../store/outbound-types.js';
 import { displayUrl } from '../../webhooks/outbound/subscriptions.js';
@@ -125,7 +126,7 @@ export async function runDeliveries(options: DeliveriesOptions, deps: CliDeps): 
 async function showOne(options: DeliveriesOptions, id: number, deps: CliDeps): Promise<void> {
   const { store } = await deps.session(options.global);
   const delivery = await store.outbound.get(id);
-  if (!delivery) throw new UsageError(`no delivery with id ${id} (see \`integrations webhooks deliveries\`)`);
+  if (!delivery) throw new IntegrationError('NOT_FOUND', `no delivery with id ${id} (see \`integrations webhooks deliveries\`)`);
   const attempts = await store.outbound.attempts(id);
   const payload = JSON.parse(delivery.payload) as unknown;
   if (options.global.json) return printJson(deps.stdout, { ...item(delivery), payload, attemptLog: attempts.map(attemptItem) });

@@ -1,4 +1,5 @@
 import { reconcile, type ReconcileResult } from '../../queue/reconcile.js';
+import { IntegrationError } from '../../core/errors.js';
 import { UsageError } from '../../core/usage-error.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
 import { EXIT } from '../exit-codes.js';
@@ -27,7 +28,8 @@ export async function runReconcile(options: ReconcileCommandOptions, deps: CliDe
   try {
     results = await reconcile({ ...session, clock: deps.clock }, { ids, integration: options.integration, as: options.as as 'succeeded' | 'dead' | undefined });
   } catch (err) {
-    if (err instanceof RangeError) throw new UsageError(err.message);
+    // An unknown id is not found (exit 1) as everywhere; a job in another state is a usage error.
+    if (err instanceof RangeError) throw /^no job \d+$/.test(err.message) ? new IntegrationError('NOT_FOUND', err.message) : new UsageError(err.message);
     throw err;
   }
   if (options.global.json) printJson(deps.stdout, results);

@@ -125,6 +125,7 @@ export class SqliteOutbound implements OutboundRepo {
       cancelForSubscription: db.prepare(`UPDATE deliveries SET status = 'cancelled', lease_owner = NULL, lease_until = NULL,
         last_error = 'subscription removed', finished_at = @now, updated_at = @now
         WHERE subscription_id = @id AND status IN ('pending', 'leased')`),
+      countWaiting: db.prepare("SELECT COUNT(*) AS n FROM deliveries WHERE subscription_id = ? AND status IN ('pending', 'leased')"),
       abandonForSubscription: db.prepare(`UPDATE delivery_attempts SET finished_at = @now, outcome = 'abandoned', error = 'subscription removed'
         WHERE outcome IS NULL AND delivery_id IN (SELECT id FROM deliveries WHERE subscription_id = @id)`),
       insertDelivery: db.prepare(`INSERT INTO deliveries
@@ -266,6 +267,10 @@ export class SqliteOutbound implements OutboundRepo {
 
   async removeSubscription(id: number, now: number): Promise<{ removed: boolean; cancelled: number }> {
     return this.removeTx.immediate(id, now);
+  }
+
+  async countWaiting(subscriptionId: number): Promise<number> {
+    return (this.stmt.countWaiting.get(subscriptionId) as { n: number }).n;
   }
 
   async enqueue(input: { deliveries: NewDelivery[]; now: number; cursor?: number }): Promise<number> {

@@ -141,6 +141,7 @@ export class SqliteQueue implements QueueRepo {
         WHERE id = @id AND status IN ('dead', 'cancelled')`),
       cancel: db.prepare("UPDATE queue_jobs SET status = 'cancelled', finished_at = @now, updated_at = @now WHERE id = @id AND status = 'pending'"),
       purge: db.prepare('DELETE FROM queue_jobs WHERE status = ? AND finished_at < ?'),
+      countPurgeable: db.prepare('SELECT COUNT(*) AS n FROM queue_jobs WHERE status = ? AND finished_at < ?'),
       countByStatus: db.prepare('SELECT status, integration, COUNT(*) AS count FROM queue_jobs GROUP BY status, integration ORDER BY integration, status'),
       oldestDue: db.prepare("SELECT MIN(run_at) AS oldest, COUNT(*) AS due FROM queue_jobs WHERE status = 'pending' AND run_at <= ?"),
       dueIds: db.prepare(`SELECT id FROM queue_jobs WHERE status = 'pending' AND run_at <= @now
@@ -322,6 +323,10 @@ export class SqliteQueue implements QueueRepo {
 
   async purge(status: 'succeeded' | 'dead' | 'cancelled', finishedBefore: number): Promise<number> {
     return this.stmt.purge.run(status, finishedBefore).changes;
+  }
+
+  async countPurgeable(status: 'succeeded' | 'dead' | 'cancelled', finishedBefore: number): Promise<number> {
+    return (this.stmt.countPurgeable.get(status, finishedBefore) as { n: number }).n;
   }
 
   async stats(now: number): Promise<QueueStats> {

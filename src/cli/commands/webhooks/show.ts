@@ -1,3 +1,4 @@
+import { IntegrationError } from '../../../core/errors.js';
 import { UsageError } from '../../../core/usage-error.js';
 import type { WebhookRow } from '../../../store/webhook-types.js';
 import { WebhookEndpoints } from '../../../webhooks/ingest/endpoints.js';
@@ -52,7 +53,7 @@ export async function runShowWebhook(options: ShowWebhookOptions, deps: CliDeps)
   const id = parseWebhookId(options.id);
   const { config, registry, store } = await deps.session(options.global);
   const row = await store.webhooks.get(id);
-  if (!row) throw new UsageError(`no webhook with id ${id} (see \`integrations webhooks list\`)`);
+  if (!row) throw new IntegrationError('NOT_FOUND', `no webhook with id ${id} (see \`integrations webhooks list\`)`);
   const endpoints = await WebhookEndpoints.load(config, registry);
   const masker = endpoints.get(row.integration)?.masker ?? new Masker([]);
   const body = readBody(row, masker);
