@@ -106,7 +106,8 @@ export interface IntegrationsConfig {
     port?: Configurable<number>;
     publicUrl?: Configurable<string>;
     maxBodyBytes?: Configurable<number>;
-    trustProxy?: Configurable<boolean>;
+    /** Addresses or CIDRs of your reverse proxies; X-Forwarded-For is believed only from them. */
+    trustProxy?: Configurable<string>[] | false;
   };
   /** Outbound delivery to subscribers. */
   webhooks?: {

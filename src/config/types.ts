@@ -65,7 +65,8 @@ export interface DaemonSettings {
   port: number;
   publicUrl?: string;
   maxBodyBytes: number;
-  trustProxy: boolean;
+  /** Addresses or CIDRs of the reverse proxies whose X-Forwarded-* headers are believed; empty: none. */
+  trustProxy: string[];
 }
 
 export interface LoadedConfig {
