@@ -113,6 +113,8 @@ export interface IntegrationsConfig {
   webhooks?: {
     /** Delay before each attempt, first to last (default: 0s, 5s, 5m, 30m, 2h, 5h, 10h, 10h). */
     deliverySchedule?: Configurable<DurationInput>[];
+    /** Subscriber URLs may reach loopback, private and link-local addresses (default: public ones only). */
+    outbound?: { allowPrivateNetworks?: Configurable<boolean> };
   };
   /** Keyed by integration name: lower-case letters, digits and dashes. */
   integrations: Record<string, IntegrationInput>;

@@ -144,7 +144,13 @@ export const configFileSchema = z.strictObject({
     })
     .prefault({}),
   /** Outbound delivery to subscribers: the delay before each attempt, first to last. */
-  webhooks: z.strictObject({ deliverySchedule: z.array(durationMs()).min(1).max(50).optional() }).prefault({}),
+  webhooks: z
+    .strictObject({
+      deliverySchedule: z.array(durationMs()).min(1).max(50).optional(),
+      // Subscriber URLs may reach loopback, private and link-local addresses (off: only public ones).
+      outbound: z.strictObject({ allowPrivateNetworks: z.boolean().default(false) }).prefault({}),
+    })
+    .prefault({}),
   integrations: z.record(z.string(), z.unknown()).default({}),
 });
 

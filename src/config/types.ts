@@ -78,7 +78,11 @@ export interface LoadedConfig {
   idempotency: { ttlMs: number };
   daemon: DaemonSettings;
   /** Outbound delivery; absent or without a schedule: the default schedule. */
-  webhooks?: { deliveryScheduleMs?: number[] };
+  webhooks?: {
+    deliveryScheduleMs?: number[];
+    /** `webhooks.outbound.allowPrivateNetworks`: subscribers may be loopback, private or link-local addresses. */
+    allowPrivateNetworks?: boolean;
+  };
   integrations: Record<string, ResolvedIntegration>;
   /** Package names of third-party adapter packages to load. */
   adapterPackages: string[];

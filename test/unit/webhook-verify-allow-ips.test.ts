@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addressBytes, clientAddress, compileTrustedProxies, parseCidr } from '../../src/webhooks/verify/allow-ips.js';
+import { clientAddress, compileTrustedProxies } from '../../src/webhooks/verify/allow-ips.js';
+import { addressBytes, parseCidr } from '../../src/http/ip-ranges.js';
 import { createVerifier } from '../../src/webhooks/verify/verify.js';
 import type { VerifyRequest } from '../../src/webhooks/verify/types.js';
 import { NOW, settings } from './webhook-verify-fixtures.js';
