@@ -106,12 +106,15 @@ export interface IntegrationsConfig {
     port?: Configurable<number>;
     publicUrl?: Configurable<string>;
     maxBodyBytes?: Configurable<number>;
-    trustProxy?: Configurable<boolean>;
+    /** Addresses or CIDRs of your reverse proxies; X-Forwarded-For is believed only from them. */
+    trustProxy?: Configurable<string>[] | false;
   };
   /** Outbound delivery to subscribers. */
   webhooks?: {
     /** Delay before each attempt, first to last (default: 0s, 5s, 5m, 30m, 2h, 5h, 10h, 10h). */
     deliverySchedule?: Configurable<DurationInput>[];
+    /** Subscriber URLs may reach loopback, private and link-local addresses (default: public ones only). */
+    outbound?: { allowPrivateNetworks?: Configurable<boolean> };
   };
   /** Keyed by integration name: lower-case letters, digits and dashes. */
   integrations: Record<string, IntegrationInput>;

@@ -105,7 +105,10 @@ export async function resolveConfig(exported: unknown, options: ResolveOptions):
       maxBodyBytes: parsed.daemon.maxBodyBytes,
       trustProxy: parsed.daemon.trustProxy,
     },
-    webhooks: parsed.webhooks.deliverySchedule ? { deliveryScheduleMs: parsed.webhooks.deliverySchedule } : {},
+    webhooks: {
+      ...(parsed.webhooks.deliverySchedule ? { deliveryScheduleMs: parsed.webhooks.deliverySchedule } : {}),
+      ...(parsed.webhooks.outbound.allowPrivateNetworks ? { allowPrivateNetworks: true } : {}),
+    },
     integrations,
     unresolved,
     adapterPackages: parsed.adapters,

@@ -81,6 +81,25 @@ const webhookSchema = z.looseObject({
 });
 
 /** One integration; `config` is replaced by the adapter's own schema when the adapter is known. */
+/**
+ * The reverse proxies whose X-Forwarded-For is believed, as addresses or
+ * CIDRs. `true` (believe anyone) is refused: any client can write that header
+ * and walk past an IP allow-list. `false` is the same as none.
+ */
+const trustProxySchema = z
+  .union([z.array(z.string().refine(isIpOrCidr, 'expected an IP address or CIDR range')), z.boolean()])
+  .default([])
+  .transform((value, ctx) => {
+    if (value === true) {
+      ctx.addIssue({
+        code: 'custom',
+        message: "true would believe any client's X-Forwarded-For; list your proxies' addresses instead, e.g. ['10.0.0.5', '10.1.0.0/16']",
+      });
+      return z.NEVER;
+    }
+    return value === false ? [] : value;
+  });
+
 export const integrationSchema = z.strictObject({
   adapter: z.string().min(1),
   enabled: z.boolean().default(true),
@@ -121,11 +140,17 @@ export const configFileSchema = z.strictObject({
       port: z.int().min(0).max(65_535).default(8787),
       publicUrl: z.url().optional(),
       maxBodyBytes: z.int().positive().default(1024 * 1024),
-      trustProxy: z.boolean().default(false),
+      trustProxy: trustProxySchema,
     })
     .prefault({}),
   /** Outbound delivery to subscribers: the delay before each attempt, first to last. */
-  webhooks: z.strictObject({ deliverySchedule: z.array(durationMs()).min(1).max(50).optional() }).prefault({}),
+  webhooks: z
+    .strictObject({
+      deliverySchedule: z.array(durationMs()).min(1).max(50).optional(),
+      // Subscriber URLs may reach loopback, private and link-local addresses (off: only public ones).
+      outbound: z.strictObject({ allowPrivateNetworks: z.boolean().default(false) }).prefault({}),
+    })
+    .prefault({}),
   integrations: z.record(z.string(), z.unknown()).default({}),
 });
 

@@ -87,7 +87,8 @@ export interface DaemonSettings {
   port: number;
   publicUrl?: string;
   maxBodyBytes: number;
-  trustProxy: boolean;
+  /** Addresses or CIDRs of the reverse proxies whose X-Forwarded-* headers are believed; empty: none. */
+  trustProxy: string[];
 }
 
 export interface LoadedConfig {
@@ -99,7 +100,11 @@ export interface LoadedConfig {
   idempotency: { ttlMs: number };
   daemon: DaemonSettings;
   /** Outbound delivery; absent or without a schedule: the default schedule. */
-  webhooks?: { deliveryScheduleMs?: number[] };
+  webhooks?: {
+    deliveryScheduleMs?: number[];
+    /** `webhooks.outbound.allowPrivateNetworks`: subscribers may be loopback, private or link-local addresses. */
+    allowPrivateNetworks?: boolean;
+  };
   integrations: Record<string, ResolvedIntegration>;
   /** Integrations waiting on an unset environment variable, by name; none is also in `integrations`. */
   unresolved: Record<string, UnresolvedIntegration>;

@@ -12,6 +12,7 @@ import { WebhookEndpoints, type WebhookEndpoint } from '../webhooks/ingest/endpo
 import { GroupCommit } from '../webhooks/ingest/group-commit.js';
 import { Ingest, UNKNOWN_INTEGRATION } from '../webhooks/ingest/ingest.js';
 import { ThreadedWebhookWriter, withWriter } from '../webhooks/ingest/store-writer.js';
+import { compileTrustedProxies } from '../webhooks/verify/allow-ips.js';
 import { metaHandshake } from './handshake.js';
 import { DaemonMetrics } from './metrics.js';
 import { readBody } from './read-body.js';
@@ -109,7 +110,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     commit,
     clock,
     publicUrl: settings.publicUrl,
-    trustProxy: settings.trustProxy,
+    trustedProxies: compileTrustedProxies(settings.trustProxy),
     observer: metrics,
     onStored: (id, endpoint, request) => live.enqueue({ id, integration: endpoint.name, request }),
   });

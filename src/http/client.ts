@@ -1,12 +1,14 @@
 import { Agent, request as undiciRequest, errors as undiciErrors, type Dispatcher } from 'undici';
 import { Readable } from 'node:stream';
 import { IntegrationError } from '../core/errors.js';
+import { publicOnlyLookup } from './public-destination.js';
 import type { HttpClient, HttpRequest, HttpResponse } from './types.js';
 
 /** Error codes meaning the request never left this machine: safe to retry even when unsafe. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_INVALID_URL']);
 
 let sharedAgent: Agent | undefined;
+let publicAgent: Agent | undefined;
 
 /** One Agent per process: a pool per origin, keep-alive, closed at shutdown. */
 export function httpAgent(): Agent {
@@ -14,10 +16,21 @@ export function httpAgent(): Agent {
   return sharedAgent;
 }
 
+/**
+ * The Agent for URLs other people chose (webhook subscribers): it connects
+ * only to public addresses, checked on each connection's resolved address.
+ * IP literals skip the lookup, so callers check those first (checkLiteralDestination).
+ */
+export function publicOnlyAgent(): Agent {
+  publicAgent ??= new Agent({ connections: 64, keepAliveTimeout: 10_000, connect: { timeout: 10_000, lookup: publicOnlyLookup } });
+  return publicAgent;
+}
+
 export async function closeHttpAgent(): Promise<void> {
-  const agent = sharedAgent;
+  const agents = [sharedAgent, publicAgent];
   sharedAgent = undefined;
-  await agent?.close();
+  publicAgent = undefined;
+  await Promise.all(agents.map((agent) => agent?.close()));
 }
 
 export interface HttpClientOptions {

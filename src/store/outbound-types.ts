@@ -11,6 +11,8 @@ export interface Subscription {
   description: string | null;
   createdAt: number;
   removedAt: number | null;
+  /** The operator allowed a loopback, private or link-local destination for this one. */
+  allowPrivateNetwork: boolean;
 }
 
 export interface SubscriptionInput {
@@ -20,6 +22,7 @@ export interface SubscriptionInput {
   secret: string;
   description: string | null;
   now: number;
+  allowPrivateNetwork?: boolean;
 }
 
 export type DeliveryStatus = 'pending' | 'leased' | 'succeeded' | 'failed' | 'cancelled';
@@ -64,6 +67,8 @@ export interface Delivery {
 /** A leased delivery, with what sending it needs. Never print `secret`. */
 export interface ClaimedDelivery extends Delivery {
   secret: string;
+  /** Its subscription may reach a loopback, private or link-local address. */
+  allowPrivateNetwork: boolean;
   /** The attempt row this claim opened. */
   attemptId: number;
   /** Its number over the delivery's whole life. */

@@ -56,7 +56,7 @@ async function setup(options: { schedule?: number[]; events?: string } = {}) {
   cleanup.push(() => store.close());
   const receiver = await startReceiver({ clock });
   cleanup.push(() => receiver.close());
-  const { subscription } = await subscribe(store, { url: receiver.url, events: options.events ?? 'payment.*,sms.delivered', secret: SUB_SECRET, now: clock.now() });
+  const { subscription } = await subscribe(store, { url: receiver.url, events: options.events ?? 'payment.*,sms.delivered', secret: SUB_SECRET, now: clock.now(), allowPrivateNetwork: true });
   const worker = (over: Partial<DeliveryWorkerOptions> = {}) =>
     createDeliveryWorker({ store, clock, scheduleMs: options.schedule ?? SCHEDULE, random: () => 0.5, owner: 'worker-1', ...over });
   const emit = async (type = 'payment.succeeded') => {
@@ -80,7 +80,7 @@ describe('outbound delivery to a real receiver', () => {
     const { store, receiver, worker, emit, clock } = await setup();
     const other = await startReceiver({ clock });
     cleanup.push(() => other.close());
-    await subscribe(store, { url: other.url, events: 'sms.*', secret: SUB_SECRET, now: clock.now() });
+    await subscribe(store, { url: other.url, events: 'sms.*', secret: SUB_SECRET, now: clock.now(), allowPrivateNetwork: true });
 
     const event = await emit('payment.succeeded');
     const summary = await worker().workDueDeliveries();

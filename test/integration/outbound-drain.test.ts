@@ -19,7 +19,7 @@ describe('outbound deliveries worked by queue drain', () => {
     cleanup.push(() => store.close());
     const receiver = await startReceiver({ clock });
     cleanup.push(() => receiver.close());
-    await subscribe(store, { url: receiver.url, events: 'payment.*', secret: SUB_SECRET, now: clock.now() });
+    await subscribe(store, { url: receiver.url, events: 'payment.*', secret: SUB_SECRET, now: clock.now(), allowPrivateNetwork: true });
     await storeEvents(store, 'mpesa', [paymentSucceeded(), paymentSucceeded({ type: 'payment.failed' }), paymentSucceeded({ type: 'sms.sent' })], clock.now());
 
     const deps = { store, clock, config: { webhooks: { deliveryScheduleMs: [0, 60_000] } }, worker: { random: () => 0.5 } };
@@ -42,7 +42,7 @@ describe('integrations queue drain', () => {
     cleanup.push(() => receiver.close());
     const store = SqliteStore.open(join(cwd, 'store.db'));
     cleanup.push(() => store.close());
-    await subscribe(store, { url: receiver.url, events: '*', secret: SUB_SECRET, now: clock.now() });
+    await subscribe(store, { url: receiver.url, events: '*', secret: SUB_SECRET, now: clock.now(), allowPrivateNetwork: true });
     await storeEvents(store, 'mpesa', [paymentSucceeded(), paymentSucceeded({ type: 'sms.delivered' })], clock.now());
 
     const text = await runCli(['queue', 'drain'], { cwd, clock });

@@ -45,7 +45,7 @@ describe('outbound delivery in the daemon', () => {
     cleanup.push(() => store.close());
     const receiver = await startReceiver({ clock });
     cleanup.push(() => receiver.close());
-    await subscribe(store, { url: receiver.url, events: 'payment.*', secret: SUB_SECRET, now: clock.now() });
+    await subscribe(store, { url: receiver.url, events: 'payment.*', secret: SUB_SECRET, now: clock.now(), allowPrivateNetwork: true });
 
     const outbound = startOutboundService({ store, clock, random: () => 0.5 });
     cleanup.push(() => outbound.close());
@@ -75,7 +75,7 @@ describe('outbound delivery in the daemon', () => {
     cleanup.push(() => store.close());
     const receiver = await startReceiver({ clock });
     cleanup.push(() => receiver.close());
-    await subscribe(store, { url: receiver.url, events: '*', secret: SUB_SECRET, now: clock.now() });
+    await subscribe(store, { url: receiver.url, events: '*', secret: SUB_SECRET, now: clock.now(), allowPrivateNetwork: true });
     // Stored, announced to nobody: the process died before its listener ran.
     await storeEvents(store, 'mpesa', [paymentSucceeded(), paymentSucceeded({ type: 'sms.delivered' })], clock.now());
 
@@ -104,7 +104,7 @@ describe('outbound delivery in the daemon', () => {
     await settled(1);
     expect(clock.sleeps[0]).toBe(5_000);
 
-    const sub = await subscribe(store, { url: 'http://127.0.0.1:9/never', events: '*', now: clock.now() });
+    const sub = await subscribe(store, { url: 'http://127.0.0.1:9/never', events: '*', now: clock.now(), allowPrivateNetwork: true });
     await fanOut(store, [{ id: 1, webhookId: null, seq: 0, integration: 'mpesa', createdAt: clock.now(), ...paymentSucceeded() }], { now: clock.now(), firstDelayMs: 2_000 });
     expect((await store.outbound.list({ subscriptionId: sub.subscription.id }))[0].status).toBe('pending');
     // An event wakes the loop; nothing is due yet, so it sleeps until the delivery is.
@@ -118,7 +118,7 @@ describe('outbound delivery in the daemon', () => {
     const clock = new StillClock();
     const real = SqliteStore.open(`${tempDir()}/store.db`);
     cleanup.push(() => real.close());
-    await subscribe(real, { url: 'http://127.0.0.1:9/never', events: 'payment.*', now: clock.now() });
+    await subscribe(real, { url: 'http://127.0.0.1:9/never', events: 'payment.*', now: clock.now(), allowPrivateNetwork: true });
     const batches: number[] = [];
     const outboundRepo = Object.create(real.outbound) as typeof real.outbound;
     outboundRepo.enqueue = (input) => {

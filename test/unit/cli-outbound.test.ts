@@ -68,6 +68,18 @@ describe('webhooks subscribe / subscriptions', () => {
     expect(missing.code).toBe(2);
   });
 
+  it('refuses an internal endpoint unless --allow-private-network says so, and shows the allowance', async () => {
+    const { cli } = project();
+    const refused = await cli('webhooks', 'subscribe', '--url', 'http://169.254.169.254/latest/meta-data/', '--events', '*');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/169\.254\.169\.254 is a link-local address; pass --allow-private-network/);
+    const allowed = await cli('--json', 'webhooks', 'subscribe', '--url', 'http://10.0.0.7/hooks', '--events', '*', '--allow-private-network');
+    expect(allowed.code).toBe(0);
+    expect(JSON.parse(allowed.stdout)).toMatchObject({ url: 'http://10.0.0.7/hooks', allowPrivateNetwork: true });
+    const list = await cli('webhooks', 'subscriptions', 'list');
+    expect(list.stdout).toContain('http://10.0.0.7/hooks (private network allowed)');
+  });
+
   it('removes a subscription, cancelling what waited, and refuses an unknown or removed id', async () => {
     const { cli, store } = project();
     await cli('webhooks', 'subscribe', '--url', 'https://example.com/hooks', '--events', '*');

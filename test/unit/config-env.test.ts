@@ -26,7 +26,7 @@ describe('environment references and overrides', () => {
   it('types referenced values as their fields expect: a numeric secret stays a string, a port becomes a number', async () => {
     const loaded = await withConfig(
       {
-        daemon: { port: { $env: 'PORT' }, trustProxy: 'env:TRUST_PROXY' },
+        daemon: { port: { $env: 'PORT' }, trustProxy: ['env:TRUST_PROXY'] },
         integrations: {
           pay: {
             adapter: 'fixture-pay',
@@ -35,10 +35,10 @@ describe('environment references and overrides', () => {
           },
         },
       },
-      { PORT: '9090', TRUST_PROXY: 'true', PAY_ENABLED: 'false', PAY_KEY: '123456789', PAY_PORT: '8443', PAY_VERBOSE: '1' },
+      { PORT: '9090', TRUST_PROXY: '10.0.0.5', PAY_ENABLED: 'false', PAY_KEY: '123456789', PAY_PORT: '8443', PAY_VERBOSE: '1' },
     );
     expect(loaded.daemon.port).toBe(9090);
-    expect(loaded.daemon.trustProxy).toBe(true);
+    expect(loaded.daemon.trustProxy).toEqual(['10.0.0.5']);
     expect(loaded.integrations.pay.enabled).toBe(false);
     expect(loaded.integrations.pay.config).toMatchObject({ consumerKey: '123456789', port: 8443, verbose: true });
   });

@@ -134,9 +134,20 @@ export default { name: 'acme', kind: 'generic', description: 'third-party', conf
     expect(missing.issues?.[0]).toMatch(/^adapters: adapter package "not-installed-adapter" is not installed/);
   });
 
+  it('refuses trustProxy: true, which would believe any client, and takes the proxies as addresses', async () => {
+    const err = await thrown(() => withConfig({ daemon: { trustProxy: true } }));
+    expect(err.issues).toEqual([
+      "daemon.trustProxy: true would believe any client's X-Forwarded-For; list your proxies' addresses instead, e.g. ['10.0.0.5', '10.1.0.0/16']",
+    ]);
+    const bad = await thrown(() => withConfig({ daemon: { trustProxy: ['10.0.0.0/8', 'proxy.local'] } }));
+    expect(bad.issues).toEqual(['daemon.trustProxy[1]: expected an IP address or CIDR range']);
+    expect((await withConfig({ daemon: { trustProxy: ['10.0.0.5', '10.1.0.0/16'] } })).daemon.trustProxy).toEqual(['10.0.0.5', '10.1.0.0/16']);
+    expect((await withConfig({ daemon: { trustProxy: false } })).daemon.trustProxy).toEqual([]);
+  });
+
   it('accepts a config without integrations and a daemon section', async () => {
     const loaded = await withConfig({ daemon: { port: 0, publicUrl: 'https://hooks.example.com', maxBodyBytes: 2048 } });
     expect(loaded.integrations).toEqual({});
-    expect(loaded.daemon).toEqual({ host: '127.0.0.1', port: 0, publicUrl: 'https://hooks.example.com', maxBodyBytes: 2048, trustProxy: false });
+    expect(loaded.daemon).toEqual({ host: '127.0.0.1', port: 0, publicUrl: 'https://hooks.example.com', maxBodyBytes: 2048, trustProxy: [] });
   });
 });

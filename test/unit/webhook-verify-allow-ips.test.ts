@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addressBytes, clientAddress, parseCidr } from '../../src/webhooks/verify/allow-ips.js';
+import { clientAddress, compileTrustedProxies } from '../../src/webhooks/verify/allow-ips.js';
+import { addressBytes, parseCidr } from '../../src/http/ip-ranges.js';
 import { createVerifier } from '../../src/webhooks/verify/verify.js';
 import type { VerifyRequest } from '../../src/webhooks/verify/types.js';
 import { NOW, settings } from './webhook-verify-fixtures.js';
@@ -42,26 +43,50 @@ describe('allowIps', () => {
     expect(verify({ ...req('196.201.214.9'), path: '/webhooks/mpesa/wrong' }, { now: NOW })).toMatchObject({ reason: 'bad-token' });
   });
 
+  const proxies = compileTrustedProxies(['10.0.0.2', '10.9.0.0/16']);
+
   it('ignores X-Forwarded-For unless the proxy is trusted', () => {
     const spoofed = req('8.8.8.8', { 'x-forwarded-for': '196.201.214.9' });
-    expect(verify(spoofed, { now: NOW, trustProxy: false })).toMatchObject({ reason: 'ip-not-allowed' });
+    expect(verify(spoofed, { now: NOW })).toMatchObject({ reason: 'ip-not-allowed' });
     const proxied = req('10.0.0.2', { 'x-forwarded-for': '196.201.214.9' });
-    expect(verify(proxied, { now: NOW, trustProxy: true })).toEqual({ ok: true });
-    expect(verify(proxied, { now: NOW, trustProxy: false })).toMatchObject({ reason: 'ip-not-allowed' });
+    expect(verify(proxied, { now: NOW, trustedProxies: proxies })).toEqual({ ok: true });
+    expect(verify(proxied, { now: NOW })).toMatchObject({ reason: 'ip-not-allowed' });
+  });
+
+  it('believes X-Forwarded-For only when the connecting peer is a listed proxy', () => {
+    // A direct client writing the header itself gets no further than its own address.
+    const direct = req('8.8.8.8', { 'x-forwarded-for': '196.201.214.9' });
+    expect(verify(direct, { now: NOW, trustedProxies: proxies })).toMatchObject({ reason: 'ip-not-allowed' });
+    expect(clientAddress(direct, proxies)).toBe('8.8.8.8');
   });
 
   it('behind a trusted proxy believes only the entry the proxy appended, not client-supplied ones', () => {
     const forged = req('10.0.0.2', { 'x-forwarded-for': '196.201.214.9, 8.8.8.8' });
-    expect(verify(forged, { now: NOW, trustProxy: true })).toMatchObject({ reason: 'ip-not-allowed' });
+    expect(verify(forged, { now: NOW, trustedProxies: proxies })).toMatchObject({ reason: 'ip-not-allowed' });
     const real = req('10.0.0.2', { 'x-forwarded-for': '8.8.8.8, 196.201.214.9' });
-    expect(verify(real, { now: NOW, trustProxy: true })).toEqual({ ok: true });
+    expect(verify(real, { now: NOW, trustedProxies: proxies })).toEqual({ ok: true });
+  });
+
+  it('walks from the right past further trusted proxies to the first untrusted hop', () => {
+    const chained = req('10.0.0.2', { 'x-forwarded-for': '196.201.214.9, 8.8.8.8, 10.9.3.4' });
+    expect(clientAddress(chained, proxies)).toBe('8.8.8.8');
+    const twoHops = req('10.0.0.2', { 'x-forwarded-for': '6.6.6.6, 196.201.214.9, 10.9.3.4' });
+    expect(verify(twoHops, { now: NOW, trustedProxies: proxies })).toEqual({ ok: true });
+    // Every hop trusted: the leftmost is as far as the chain goes.
+    expect(clientAddress(req('10.0.0.2', { 'x-forwarded-for': '10.9.1.1, 10.9.2.2' }), proxies)).toBe('10.9.1.1');
+    // Garbage ends the walk at the last address believed.
+    expect(clientAddress(req('10.0.0.2', { 'x-forwarded-for': 'unknown, 10.9.2.2' }), proxies)).toBe('10.9.2.2');
   });
 
   it('reads forwarded entries with ports and brackets', () => {
-    expect(clientAddress(req('10.0.0.2', { 'x-forwarded-for': '196.201.214.9:51234' }), true)).toBe('196.201.214.9');
-    expect(clientAddress(req('10.0.0.2', { 'x-forwarded-for': '[2001:db8::1]:443' }), true)).toBe('2001:db8::1');
-    expect(clientAddress(req('10.0.0.2', { 'x-forwarded-for': '2001:db8::1' }), true)).toBe('2001:db8::1');
-    expect(clientAddress(req('10.0.0.2', {}), true)).toBe('10.0.0.2');
+    expect(clientAddress(req('10.0.0.2', { 'x-forwarded-for': '196.201.214.9:51234' }), proxies)).toBe('196.201.214.9');
+    expect(clientAddress(req('10.0.0.2', { 'x-forwarded-for': '[2001:db8::1]:443' }), proxies)).toBe('2001:db8::1');
+    expect(clientAddress(req('10.0.0.2', { 'x-forwarded-for': '2001:db8::1' }), proxies)).toBe('2001:db8::1');
+    expect(clientAddress(req('10.0.0.2', {}), proxies)).toBe('10.0.0.2');
+  });
+
+  it('trusts no one when no proxy is listed', () => {
+    expect(compileTrustedProxies([])).toBeUndefined();
   });
 
   it('parses CIDRs strictly', () => {

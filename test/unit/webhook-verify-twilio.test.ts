@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
 import { createVerifier } from '../../src/webhooks/verify/verify.js';
+import { compileTrustedProxies } from '../../src/webhooks/verify/allow-ips.js';
 import { signWebhook } from '../../src/webhooks/sign/sign-webhook.js';
 import type { VerifyRequest } from '../../src/webhooks/verify/types.js';
 import { NOW, requestFrom, settings } from './webhook-verify-fixtures.js';
@@ -84,8 +85,10 @@ describe('twilio', () => {
     const headers = { host: 'mycompany.com', 'x-forwarded-proto': 'https' };
     const behindProxy = req(FORM, FORM_SIGNATURE, { foo: '1', bar: '2' });
     behindProxy.headers = { ...behindProxy.headers, ...headers };
-    expect(verify(behindProxy, { now: NOW, trustProxy: true }).ok).toBe(true);
-    expect(verify(behindProxy, { now: NOW, trustProxy: false }).ok).toBe(false);
+    expect(verify(behindProxy, { now: NOW, trustedProxies: compileTrustedProxies([behindProxy.sourceIp!]) }).ok).toBe(true);
+    expect(verify(behindProxy, { now: NOW }).ok).toBe(false);
+    // The same headers from a peer that is not a listed proxy are not believed.
+    expect(verify(behindProxy, { now: NOW, trustedProxies: compileTrustedProxies(['10.255.0.1']) }).ok).toBe(false);
   });
 
   it('signs the documented values: form params, and JSON through bodySHA256', () => {

@@ -75,7 +75,13 @@ export async function runDaemon(options: DaemonCommandOptions, deps: CliDeps): P
   if (deps.signal.aborted) return;
   const { startOutboundService } = await import('../../webhooks/outbound/service.js');
   // Outbound delivery to subscriptions: fed by the dispatcher's events, sending what is due.
-  const outbound = startOutboundService({ store: session.store, clock: deps.clock, log, scheduleMs: session.config.webhooks?.deliveryScheduleMs });
+  const outbound = startOutboundService({
+    store: session.store,
+    clock: deps.clock,
+    log,
+    scheduleMs: session.config.webhooks?.deliveryScheduleMs,
+    allowPrivateNetworks: session.config.webhooks?.allowPrivateNetworks,
+  });
   const daemon = await startDaemon({
     config: session.config,
     registry: session.registry,

@@ -14,11 +14,12 @@ export function registerOutbound(webhooks: Command, deps: CliDeps): void {
     .requiredOption('--events <patterns>', 'comma-separated event types or globs: "payment.*,sms.delivered", "*" for all')
     .option('--secret <whsec>', 'signing secret "whsec_<base64>" (default: a new one, shown once)')
     .option('--description <text>', 'a note for `subscriptions list`')
+    .option('--allow-private-network', 'let this endpoint be a loopback, private or link-local address (refused otherwise; recorded)')
     .addHelpText(
       'after',
       '\nThe signing secret is printed once, at creation (also under --json), and never again.\n\nExamples:\n  integrations webhooks subscribe --url https://example.com/hooks --events "payment.*,sms.delivered"\n',
     )
-    .action(async (opts: { url: string; events: string; secret?: string; description?: string }, cmd: Command) =>
+    .action(async (opts: { url: string; events: string; secret?: string; description?: string; allowPrivateNetwork?: boolean }, cmd: Command) =>
       (await import('./subscribe.js')).runSubscribe({ global: globalOptions(cmd), ...opts }, deps),
     );
 

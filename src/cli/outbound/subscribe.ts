@@ -11,6 +11,7 @@ export interface SubscribeOptions {
   events: string;
   secret?: string;
   description?: string;
+  allowPrivateNetwork?: boolean;
 }
 
 /** `--json` of subscriptions: never the secret. */
@@ -20,10 +21,19 @@ export interface SubscriptionItem {
   events: string[];
   description: string | null;
   createdAt: string;
+  /** Only when the operator allowed a loopback, private or link-local destination. */
+  allowPrivateNetwork?: true;
 }
 
 export function subscriptionItem(s: Subscription): SubscriptionItem {
-  return { id: s.id, url: displayUrl(s.url), events: s.events, description: s.description, createdAt: new Date(s.createdAt).toISOString() };
+  return {
+    id: s.id,
+    url: displayUrl(s.url),
+    events: s.events,
+    description: s.description,
+    createdAt: new Date(s.createdAt).toISOString(),
+    ...(s.allowPrivateNetwork ? { allowPrivateNetwork: true as const } : {}),
+  };
 }
 
 /**
@@ -34,7 +44,14 @@ export async function runSubscribe(options: SubscribeOptions, deps: CliDeps): Pr
   const { store } = await deps.session(options.global);
   let created: Awaited<ReturnType<typeof subscribe>>;
   try {
-    created = await subscribe(store, { url: options.url, events: options.events, secret: options.secret, description: options.description, now: deps.clock.now() });
+    created = await subscribe(store, {
+      url: options.url,
+      events: options.events,
+      secret: options.secret,
+      description: options.description,
+      now: deps.clock.now(),
+      allowPrivateNetwork: options.allowPrivateNetwork,
+    });
   } catch (error) {
     if (error instanceof RangeError) throw new UsageError(error.message);
     throw error;
@@ -43,7 +60,9 @@ export async function runSubscribe(options: SubscribeOptions, deps: CliDeps): Pr
   if (options.global.json) return printJson(deps.stdout, { ...subscriptionItem(subscription), secret });
   const style = palette(options.global, deps);
   const lines = [
-    `${style.green('✓')} subscription ${subscription.id}: ${displayUrl(subscription.url)} receives ${subscription.events.join(', ')}`,
+    `${style.green('✓')} subscription ${subscription.id}: ${displayUrl(subscription.url)} receives ${subscription.events.join(', ')}${
+      subscription.allowPrivateNetwork ? ' (private network allowed)' : ''
+    }`,
     options.secret === undefined
       ? `signing secret (shown only now; give it to the receiver to verify webhook-signature):`
       : `signing secret: the one given (it is not shown again)`,

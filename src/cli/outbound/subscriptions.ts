@@ -22,7 +22,7 @@ export async function runListSubscriptions(options: { global: GlobalOptions }, d
   deps.stdout.write(
     await renderTable({
       head: ['ID', 'URL', 'EVENTS', 'CREATED', 'DESCRIPTION'],
-      rows: subscriptions.map((s) => [s.id, displayUrl(s.url), s.events.join(','), formatTimestamp(s.createdAt), s.description ?? '']),
+      rows: subscriptions.map((s) => [s.id, `${displayUrl(s.url)}${s.allowPrivateNetwork ? ' (private network allowed)' : ''}`, s.events.join(','), formatTimestamp(s.createdAt), s.description ?? '']),
       style,
       alignRight: [0],
     }),

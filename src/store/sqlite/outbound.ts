@@ -21,6 +21,7 @@ interface SubscriptionRow {
   description: string | null;
   created_at: number;
   removed_at: number | null;
+  allow_private_network: number;
 }
 
 interface DeliveryRow {
@@ -66,6 +67,7 @@ const subscriptionFromRow = (r: SubscriptionRow): Subscription => ({
   description: r.description,
   createdAt: r.created_at,
   removedAt: r.removed_at,
+  allowPrivateNetwork: r.allow_private_network === 1,
 });
 
 const deliveryFromRow = (r: DeliveryRow): Delivery => ({
@@ -117,8 +119,8 @@ export class SqliteOutbound implements OutboundRepo {
 
   constructor(private readonly db: Database.Database) {
     this.stmt = {
-      insertSubscription: db.prepare(`INSERT INTO subscriptions (url, events, secret, description, created_at)
-        VALUES (@url, @events, @secret, @description, @now) RETURNING *`),
+      insertSubscription: db.prepare(`INSERT INTO subscriptions (url, events, secret, description, created_at, allow_private_network)
+        VALUES (@url, @events, @secret, @description, @now, @allowPrivateNetwork) RETURNING *`),
       subscription: db.prepare('SELECT * FROM subscriptions WHERE id = ?'),
       activeSubscriptions: db.prepare('SELECT * FROM subscriptions WHERE removed_at IS NULL ORDER BY id'),
       removeSubscription: db.prepare("UPDATE subscriptions SET removed_at = @now, secret = '' WHERE id = @id AND removed_at IS NULL"),
@@ -140,7 +142,7 @@ export class SqliteOutbound implements OutboundRepo {
         WHERE id = @id AND status = 'leased'`),
       abandonAttempts: db.prepare(`UPDATE delivery_attempts SET finished_at = @now, outcome = 'abandoned', error = COALESCE(error, @message)
         WHERE delivery_id = @id AND outcome IS NULL`),
-      due: db.prepare(`SELECT d.*, s.url, s.secret FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
+      due: db.prepare(`SELECT d.*, s.url, s.secret, s.allow_private_network FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
         WHERE d.status = 'pending' AND d.run_at <= @now AND s.removed_at IS NULL
         ORDER BY d.run_at, d.id LIMIT @limit`),
       lease: db.prepare(`UPDATE deliveries SET status = 'leased', lease_owner = @owner, lease_until = @until, attempts = attempts + 1, updated_at = @now
@@ -182,14 +184,14 @@ export class SqliteOutbound implements OutboundRepo {
         this.stmt.recover.run({ id, now: input.now });
       }
       if (input.limit <= 0) return [];
-      const rows = this.stmt.due.all({ now: input.now, limit: Math.floor(input.limit) }) as (DeliveryRow & { secret: string })[];
+      const rows = this.stmt.due.all({ now: input.now, limit: Math.floor(input.limit) }) as (DeliveryRow & { secret: string; allow_private_network: number })[];
       const until = input.now + input.leaseMs;
       return rows.map((row): ClaimedDelivery => {
         this.stmt.lease.run({ id: row.id, owner: input.owner, until, now: input.now });
         const attemptNumber = (this.stmt.attemptCount.get(row.id) as { n: number }).n + 1;
         const attemptId = Number(this.stmt.startAttempt.run(row.id, attemptNumber, input.owner, row.url, input.now).lastInsertRowid);
         const delivery = deliveryFromRow({ ...row, status: 'leased', lease_owner: input.owner, lease_until: until, attempts: row.attempts + 1, updated_at: input.now });
-        return { ...delivery, secret: row.secret, attemptId, attemptNumber };
+        return { ...delivery, secret: row.secret, allowPrivateNetwork: row.allow_private_network === 1, attemptId, attemptNumber };
       });
     });
 
@@ -252,6 +254,7 @@ export class SqliteOutbound implements OutboundRepo {
       secret: input.secret,
       description: input.description,
       now: input.now,
+      allowPrivateNetwork: input.allowPrivateNetwork ? 1 : 0,
     }) as SubscriptionRow;
     return subscriptionFromRow(row);
   }

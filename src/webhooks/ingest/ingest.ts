@@ -1,6 +1,7 @@
 import type { InboundWebhook } from '../../core/adapter.js';
 import type { Clock } from '../../core/clock.js';
 import { clientAddress } from '../verify/allow-ips.js';
+import type { TrustedProxies } from '../verify/types.js';
 import type { WebhookEndpoint } from './endpoints.js';
 import type { GroupCommit } from './group-commit.js';
 import { structuralMasker, type Masker } from './mask.js';
@@ -25,7 +26,8 @@ export interface IngestOptions {
   commit: GroupCommit;
   clock: Clock;
   publicUrl?: string;
-  trustProxy: boolean;
+  /** The operator's reverse proxies (compiled from `daemon.trustProxy`). */
+  trustedProxies?: TrustedProxies;
   observer?: IngestObserver;
   /** Called for each newly stored delivery, after its commit: the dispatcher's queue. */
   onStored?(id: number, endpoint: WebhookEndpoint, request: InboundWebhook): void;
@@ -60,7 +62,7 @@ export class Ingest {
     const { observer } = this.options;
     const name = endpoint.name;
     observer?.received?.(name);
-    const verdict = endpoint.verify!(request, { now: this.options.clock.now(), publicUrl: this.options.publicUrl, trustProxy: this.options.trustProxy });
+    const verdict = endpoint.verify!(request, { now: this.options.clock.now(), publicUrl: this.options.publicUrl, trustedProxies: this.options.trustedProxies });
     if (!verdict.ok) {
       this.reject({ ...request, integration: name, reason: verdict.reason, status: verdict.status, bodySize: request.rawBody.length }, endpoint.masker);
       return { kind: 'rejected', status: verdict.status, reason: verdict.reason };
@@ -111,7 +113,7 @@ export class Ingest {
 
   /** The client as the allow-list sees it: the socket peer, or our proxy's X-Forwarded-For entry when trusted. */
   private sourceIp(req: { headers: Record<string, string>; sourceIp?: string }): string | undefined {
-    return clientAddress(req, this.options.trustProxy);
+    return clientAddress(req, this.options.trustedProxies);
   }
 
   private eventIdOf(endpoint: WebhookEndpoint, request: InboundWebhook): string | undefined {

@@ -30,7 +30,15 @@ export interface DeliveryDrainSummary extends DeliveryRunSummary {
 export async function drainDeliveries(deps: OutboundDeps, options: { limit?: number; signal?: AbortSignal } = {}): Promise<DeliveryDrainSummary> {
   const scheduleMs = deliverySchedule(deps.config);
   const fannedOut = await catchUpFanOut(deps.store, { now: deps.clock.now(), firstDelayMs: scheduleMs[0] });
-  const worker = createDeliveryWorker({ ...deps.worker, store: deps.store, clock: deps.clock, scheduleMs, owner: deps.owner, log: deps.log });
+  const worker = createDeliveryWorker({
+    ...deps.worker,
+    store: deps.store,
+    clock: deps.clock,
+    scheduleMs,
+    owner: deps.owner,
+    log: deps.log,
+    allowPrivateNetworks: deps.config.webhooks?.allowPrivateNetworks,
+  });
   const run = await worker.workDueDeliveries({ limit: options.limit, signal: options.signal });
   return { ...run, fannedOut };
 }

@@ -1,5 +1,6 @@
 import { request, type Dispatcher } from 'undici';
-import { httpAgent } from '../../http/client.js';
+import { httpAgent, publicOnlyAgent } from '../../http/client.js';
+import { checkLiteralDestination } from '../../http/public-destination.js';
 import type { AttemptResult } from '../../store/outbound-types.js';
 import { signStandardWebhook } from '../sign/standard-webhooks.js';
 
@@ -21,6 +22,8 @@ export interface SendInput {
   /** Fires when the attempt has taken too long; default AbortSignal.timeout(timeoutMs). Tests stand in for the clock with it. */
   deadline?: AbortSignal;
   userAgent?: string;
+  /** The operator allowed this destination to be loopback, private or link-local; otherwise such an address is refused. */
+  allowPrivateNetwork?: boolean;
 }
 
 export interface SendResult extends AttemptResult {
@@ -40,6 +43,10 @@ export async function sendDelivery(input: SendInput): Promise<SendResult> {
   } catch {
     return { responseStatus: null, latencyMs: 0, responseExcerpt: null, error: 'invalid subscription URL' };
   }
+  if (!input.allowPrivateNetwork) {
+    const refused = checkLiteralDestination(url);
+    if (refused) return { responseStatus: null, latencyMs: 0, responseExcerpt: null, error: refusedMessage(refused.message) };
+  }
   try {
     const res = await request(url, {
       method: 'POST',
@@ -50,7 +57,7 @@ export async function sendDelivery(input: SendInput): Promise<SendResult> {
       },
       body: input.payload,
       signal,
-      dispatcher: input.dispatcher ?? httpAgent(),
+      dispatcher: input.dispatcher ?? (input.allowPrivateNetwork ? httpAgent() : publicOnlyAgent()),
       headersTimeout: input.timeoutMs,
       bodyTimeout: input.timeoutMs,
     });
@@ -90,8 +97,13 @@ async function readExcerpt(body: Dispatcher.ResponseData['body']): Promise<strin
   return bytes.toString('utf8').replace(/\uFFFD$/, '');
 }
 
+function refusedMessage(reason: string): string {
+  return `refused: ${reason} (allow with webhooks.outbound.allowPrivateNetworks or subscribe --allow-private-network)`;
+}
+
 function transportMessage(err: unknown, url: URL, timeoutMs: number, timedOut: boolean): string {
   const code = (err as { code?: string })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
+  if (code === 'ERR_PRIVATE_DESTINATION') return refusedMessage(((err as { cause?: Error }).cause ?? (err as Error)).message);
   // The origin only: a URL's path or query may carry a token.
   const where = url.origin;
   if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return `${where} did not answer within ${timeoutMs} ms`;

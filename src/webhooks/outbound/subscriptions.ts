@@ -1,3 +1,4 @@
+import { checkDestination } from '../../http/public-destination.js';
 import type { Subscription } from '../../store/outbound-types.js';
 import type { Store } from '../../store/types.js';
 import { parseEventPatterns } from './patterns.js';
@@ -11,6 +12,8 @@ export interface SubscribeInput {
   secret?: string;
   description?: string;
   now: number;
+  /** Let the URL reach loopback, private or link-local addresses (recorded on the subscription). */
+  allowPrivateNetwork?: boolean;
 }
 
 /** Throws RangeError (never naming the secret) for a bad URL, pattern or secret. */
@@ -31,9 +34,21 @@ export function checkSubscriptionUrl(input: string): string {
  */
 export async function subscribe(store: Pick<Store, 'outbound'>, input: SubscribeInput): Promise<{ subscription: Subscription; secret: string }> {
   const url = checkSubscriptionUrl(input.url);
+  if (!input.allowPrivateNetwork) {
+    // Checked again on every connection: DNS may answer differently by then.
+    const refused = await checkDestination(new URL(url));
+    if (refused) throw new RangeError(`${displayUrl(url)} is refused: ${refused.message}; pass --allow-private-network if this endpoint is yours`);
+  }
   const events = parseEventPatterns(input.events);
   const secret = input.secret === undefined ? generateSigningSecret() : checkSigningSecret(input.secret);
-  const subscription = await store.outbound.createSubscription({ url, events, secret, description: input.description?.trim() || null, now: input.now });
+  const subscription = await store.outbound.createSubscription({
+    url,
+    events,
+    secret,
+    description: input.description?.trim() || null,
+    now: input.now,
+    allowPrivateNetwork: input.allowPrivateNetwork === true,
+  });
   return { subscription, secret };
 }
 

@@ -30,6 +30,8 @@ export interface DeliveryWorkerOptions {
   /** Per attempt, the signal that ends it for taking too long (default: a real timer of timeoutMs). */
   deadline?: (timeoutMs: number) => AbortSignal;
   log?: Logger;
+  /** `webhooks.outbound.allowPrivateNetworks`: every subscription may reach loopback, private and link-local addresses. */
+  allowPrivateNetworks?: boolean;
 }
 
 export interface DeliveryRunSummary {
@@ -71,6 +73,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       timeoutMs,
       dispatcher: options.dispatcher,
       deadline: options.deadline?.(timeoutMs),
+      allowPrivateNetwork: options.allowPrivateNetworks === true || delivery.allowPrivateNetwork,
     });
     const { retryAfter, ...attemptResult } = result;
     const now = clock.now();

@@ -1,75 +1,10 @@
-import { isIPv4, isIPv6 } from 'node:net';
-import { fail, type VerifyContext, type VerifyRequest, type VerifyResult } from './types.js';
+import { addressBytes, parseCidr, rangeContains } from '../../http/ip-ranges.js';
+import { fail, type TrustedProxies, type VerifyContext, type VerifyRequest, type VerifyResult } from './types.js';
 
 /**
- * CIDR allow-lists for IPv4 and IPv6, combinable with any scheme. Addresses
- * are compared as 16-byte IPv6 values (IPv4 as ::ffff:a.b.c.d), so an IPv4
- * rule also matches the IPv4-mapped form a dual-stack socket reports.
+ * CIDR allow-lists for IPv4 and IPv6, combinable with any scheme, and the
+ * client address behind trusted proxies.
  */
-interface Range {
-  bytes: Uint8Array;
-  /** Prefix length over the 128-bit form. */
-  bits: number;
-}
-
-const MAPPED_PREFIX = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff];
-
-function v4Bytes(address: string): Uint8Array {
-  return Uint8Array.from([...MAPPED_PREFIX, ...address.split('.').map(Number)]);
-}
-
-function v6Bytes(address: string): Uint8Array {
-  let text = address;
-  const out = new Uint8Array(16);
-  // A trailing dotted quad (::ffff:1.2.3.4) fills the last 4 bytes.
-  let tail: number[] = [];
-  const lastColon = text.lastIndexOf(':');
-  if (text.includes('.', lastColon)) {
-    tail = text.slice(lastColon + 1).split('.').map(Number);
-    text = `${text.slice(0, lastColon + 1)}0:0`;
-  }
-  const [head, rest] = text.split('::') as [string, string | undefined];
-  const headGroups = head ? head.split(':') : [];
-  const restGroups = rest ? rest.split(':') : [];
-  const groups = rest === undefined ? headGroups : [...headGroups, ...Array(8 - headGroups.length - restGroups.length).fill('0'), ...restGroups];
-  groups.forEach((g, i) => {
-    const n = parseInt(g, 16);
-    out[i * 2] = n >> 8;
-    out[i * 2 + 1] = n & 0xff;
-  });
-  if (tail.length === 4) out.set(tail, 12);
-  return out;
-}
-
-/** 16-byte form of an address; undefined when it is not one. Zone ids (%eth0) are dropped. */
-export function addressBytes(address: string): Uint8Array | undefined {
-  const plain = address.split('%')[0];
-  if (isIPv4(plain)) return v4Bytes(plain);
-  if (isIPv6(plain)) return v6Bytes(plain);
-  return undefined;
-}
-
-/** Parses `a.b.c.d/n`, `x::y/n` or a bare address; throws on anything else. */
-export function parseCidr(rule: string): Range {
-  const [address, prefix, extra] = rule.trim().split('/');
-  const bytes = extra === undefined ? addressBytes(address) : undefined;
-  if (!bytes) throw new TypeError(`"${rule}" is not an IP address or CIDR range`);
-  const v4 = isIPv4(address);
-  const max = v4 ? 32 : 128;
-  if (prefix !== undefined && !/^\d{1,3}$/.test(prefix)) throw new TypeError(`"${rule}": bad prefix length`);
-  const length = prefix === undefined ? max : Number(prefix);
-  if (length > max) throw new TypeError(`"${rule}": prefix length over ${max}`);
-  return { bytes, bits: v4 ? 96 + length : length };
-}
-
-function contains(range: Range, address: Uint8Array): boolean {
-  const full = range.bits >> 3;
-  for (let i = 0; i < full; i++) if (range.bytes[i] !== address[i]) return false;
-  const rest = range.bits & 7;
-  if (rest === 0) return true;
-  const mask = (0xff << (8 - rest)) & 0xff;
-  return (range.bytes[full] & mask) === (address[full] & mask);
-}
 
 /** Strips a port: `1.2.3.4:80` and `[::1]:80`; leaves bare IPv6 alone. */
 function stripPort(entry: string): string {
@@ -83,29 +18,49 @@ function stripPort(entry: string): string {
 }
 
 /**
- * The client address to check. Behind a trusted proxy it is the last entry of
- * X-Forwarded-For: the one our own proxy appended. Entries to its left come
- * from the client and can be forged, so they are never believed.
+ * The proxies the operator listed (`daemon.trustProxy`), as a predicate. Only
+ * a request whose socket peer is one of them has its X-Forwarded-* headers
+ * believed: anyone else can write those headers.
  */
-export function clientAddress(req: Pick<VerifyRequest, 'headers' | 'sourceIp'>, trustProxy: boolean | undefined): string | undefined {
-  if (trustProxy) {
-    const forwarded = req.headers['x-forwarded-for'];
-    if (forwarded) {
-      const entries = forwarded.split(',');
-      const last = stripPort(entries[entries.length - 1]);
-      if (last) return last;
-    }
+export function compileTrustedProxies(rules: readonly string[]): TrustedProxies | undefined {
+  if (!rules.length) return undefined;
+  const ranges = rules.map(parseCidr);
+  return (address) => {
+    const bytes = address ? addressBytes(address) : undefined;
+    return bytes !== undefined && ranges.some((range) => rangeContains(range, bytes));
+  };
+}
+
+/**
+ * The client address to check. The socket peer, unless it is a trusted proxy:
+ * then X-Forwarded-For is walked from the right (the entry our proxy appended)
+ * past further trusted proxies, and the first untrusted entry is the client,
+ * as nginx's real_ip_recursive and Express's trust-proxy lists do. Entries to
+ * its left come from the client and can be forged, so they are never believed.
+ */
+export function clientAddress(req: Pick<VerifyRequest, 'headers' | 'sourceIp'>, trusted: TrustedProxies | undefined): string | undefined {
+  if (!trusted || !trusted(req.sourceIp)) return req.sourceIp;
+  const forwarded = req.headers['x-forwarded-for'];
+  if (!forwarded) return req.sourceIp;
+  const entries = forwarded.split(',').map(stripPort);
+  let client = req.sourceIp;
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i];
+    // An entry that is no address at all ends the walk: nothing left of it can be believed.
+    if (!addressBytes(entry)) return client;
+    client = entry;
+    if (!trusted(entry)) return client;
   }
-  return req.sourceIp;
+  return client;
 }
 
 export function compileAllowIps(rules: readonly string[]): (req: VerifyRequest, ctx: VerifyContext) => VerifyResult | undefined {
   const ranges = rules.map(parseCidr);
   return (req, ctx) => {
-    const address = clientAddress(req, ctx.trustProxy);
+    const address = clientAddress(req, ctx.trustedProxies);
     const bytes = address ? addressBytes(address) : undefined;
     if (!bytes) return fail('ip-unknown', 403);
-    for (const range of ranges) if (contains(range, bytes)) return undefined;
+    for (const range of ranges) if (rangeContains(range, bytes)) return undefined;
     return fail('ip-not-allowed', 403);
   };
 }

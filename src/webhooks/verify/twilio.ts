@@ -48,7 +48,7 @@ function baseUrl(settings: WebhookSettings, req: VerifyRequest, ctx: VerifyConte
   if (configured) return configured;
   const host = req.headers.host;
   if (!host) return undefined;
-  const proto = ctx.trustProxy ? req.headers['x-forwarded-proto']?.split(',')[0].trim() : undefined;
+  const proto = ctx.trustedProxies?.(req.sourceIp) ? req.headers['x-forwarded-proto']?.split(',')[0].trim() : undefined;
   return `${proto === 'https' ? 'https' : 'http'}://${host}`;
 }
 

@@ -23,13 +23,16 @@ export type VerifyResult =
   | { ok: true; eventId?: string }
   | { ok: false; reason: RejectReason; status: number };
 
+/** Says whether an address is one of the operator's own reverse proxies. */
+export type TrustedProxies = (address: string | undefined) => boolean;
+
 export interface VerifyContext {
   /** Epoch milliseconds; injected so signature windows are testable. */
   now: number;
   /** The daemon's public base URL (e.g. https://hooks.example.com); Twilio signs full URLs. */
   publicUrl?: string;
-  /** Believe X-Forwarded-For / X-Forwarded-Proto set by a reverse proxy. */
-  trustProxy?: boolean;
+  /** The operator's reverse proxies: X-Forwarded-For / X-Forwarded-Proto are believed only from them. */
+  trustedProxies?: TrustedProxies;
 }
 
 export type RequestVerifier = (req: VerifyRequest, ctx: VerifyContext) => VerifyResult;
