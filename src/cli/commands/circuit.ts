@@ -47,7 +47,7 @@ export function circuitView(name: string, record: CircuitRecord | undefined, now
 }
 
 async function runStatus(options: { global: GlobalOptions; names: string[] }, deps: CliDeps): Promise<void> {
-  const { config, store } = await deps.session(options.global);
+  const { config, store } = await deps.session(options.global, { store: 'read' });
   const names = options.names.length ? options.names : Object.keys(config.integrations).sort();
   for (const name of names) requireIntegration(config.integrations, name);
   const records = new Map((await store.circuits.list()).map((r) => [r.integration, r]));

@@ -1,6 +1,6 @@
 import { jsonLineLogger } from '../../core/logger.js';
 import { drain, type DrainSummary } from '../../queue/drain.js';
-import { mapSqliteError } from '../../store/errors.js';
+import { StoreError, mapSqliteError } from '../../store/errors.js';
 import { drainDeliveries, type DeliveryDrainSummary } from '../../webhooks/outbound/drain.js';
 import { progressLine } from '../../queue/progress.js';
 import type { Store } from '../../store/types.js';
@@ -46,8 +46,10 @@ export async function runDrain(options: DrainCommandOptions, deps: CliDeps): Pro
   );
   live?.clear();
   const { failure, ...shown } = summary;
+  // The store failing is the one answer: no summary on stdout that reads as "no due jobs".
+  if (failure) throw failedAfter(failure, summary);
   // Outbound webhook deliveries are worked here too, after the jobs, under leases like theirs.
-  const stopped = failure !== undefined || summary.stoppedBy === 'signal' || summary.stoppedBy === 'max-time';
+  const stopped = summary.stoppedBy === 'signal' || summary.stoppedBy === 'max-time';
   const deliveries = stopped
     ? undefined
     : await drainDeliveries({ store: session.store, config: session.config, clock: deps.clock, log }, { limit: options.limit, signal: deps.signal }).catch((error: unknown) => {
@@ -58,9 +60,15 @@ export async function runDrain(options: DrainCommandOptions, deps: CliDeps): Pro
     deps.stdout.write(`${summaryLine(summary, palette(options.global, deps))}\n`);
     if (deliveries && (deliveries.claimed || deliveries.fannedOut)) deps.stdout.write(`${deliveryLine(deliveries)}\n`);
   }
-  if (failure) throw failure;
   if (summary.dead > 0) deps.setExitCode(EXIT.FAILED);
   return summary;
+}
+
+/** The store's error, saying what this run had done before it stopped, if anything. */
+function failedAfter(failure: unknown, s: DrainSummary): unknown {
+  if (!(failure instanceof StoreError) || !s.claimed) return failure;
+  const done = `${s.succeeded} succeeded, ${s.retried} rescheduled, ${s.dead} dead, ${s.unknown} unknown`;
+  return new StoreError(failure.code, `${failure.message} (this drain had claimed ${s.claimed} jobs: ${done})`, { cause: failure.cause });
 }
 
 /** On SQLite, concurrent jobs' writes share commits (one fsync for many); each write still waits for its own commit. */

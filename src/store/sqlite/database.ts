@@ -21,6 +21,9 @@ export function openDatabase(path: string, options: SqliteOptions = {}): Databas
   let db: Database.Database | undefined;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    // SQLite quietly opens a file it may not write read-only; a writer must know now, not at its first write.
+    const denied = path === ':memory:' ? undefined : permissionError(path, 'write', undefined);
+    if (denied) throw denied;
     db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
