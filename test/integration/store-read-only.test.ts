@@ -90,7 +90,7 @@ describe('a store opened read-only', () => {
     expect(await reader.queue.list({})).toEqual([]);
     const lacking = await rejectionOf(() => reader.webhooks.list({}));
     expect(lacking.code).toBe('STORE_TOO_OLD');
-    expect(lacking.message).toMatch(/is at schema version 2, older than this build's \d+, and this user may only read it; it is upgraded when a command that writes/);
+    expect(lacking.message).toMatch(/is at schema version 2, older than this build's \d+, and this command only reads it; a command that writes \(run, queue drain, daemon\) upgrades it/);
     await reader.close();
 
     const check = new Database(path, { readonly: true });

@@ -38,7 +38,10 @@ export function fixedSource(db: Database.Database): DatabaseSource {
  *   (the last writer to close checkpointed the WAL into it), so it is read
  *   as an immutable snapshot, taken again whenever the file changes, until a
  *   writer's -shm appears and the live connection takes over (`logs tail
- *   -f` keeps seeing new rows).
+ *   -f` keeps seeing new rows). A writer that starts meanwhile commits to
+ *   its WAL, not to the file, so a read in progress is not disturbed unless
+ *   that writer checkpoints during it; the next call sees its -shm and
+ *   reads live.
  * - A schema newer than this build is refused (STORE_TOO_NEW), as for
  *   writers; an older one is read as it is, and only what it lacks fails.
  */

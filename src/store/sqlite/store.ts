@@ -101,7 +101,7 @@ export class SqliteStore implements Store {
     if (behind && !(err instanceof StoreError) && /no such (table|column)/.test((err as Error)?.message ?? '')) {
       return new StoreError(
         'STORE_TOO_OLD',
-        `store ${this.location} is at schema version ${behind.at}, older than this build's ${behind.expected}, and this user may only read it; it is upgraded when a command that writes (run, queue drain, daemon) next opens it as a user who may write it`,
+        `store ${this.location} is at schema version ${behind.at}, older than this build's ${behind.expected}, and this command only reads it; a command that writes (run, queue drain, daemon) upgrades it, run as a user who may write the store`,
         { cause: err },
       );
     }
