@@ -12,6 +12,8 @@ import { assertBuilt, cli, parseJson, startCli, tempProject, writeJsonConfig, ty
  */
 const isRoot = process.getuid?.() === 0;
 const NOBODY = { uid: 65534, gid: 65534 };
+/** Tests that start many CLI processes, on a shared 2-core machine. */
+const MANY_PROCESSES_MS = 120_000;
 
 /** A project folder nobody may enter and read but not write. */
 function sharedProject(prefix: string): string {
@@ -100,7 +102,7 @@ describe.skipIf(!isRoot)('a store this user may read but not write (run as nobod
 
     expect(storeFiles()).toEqual(['integrations.db']);
     expect(statSync(storePath).mtimeMs).toBe(before);
-  });
+   }, MANY_PROCESSES_MS);
 
   it('reads through the -shm of a process that has the store open', async () => {
     const holder = new Database(storePath);
@@ -150,7 +152,7 @@ describe.skipIf(!isRoot)('a store this user may read but not write (run as nobod
     const json = await asNobody(['queue', 'drain', '--json']);
     expect(parseJson<{ error: { code: string; exitCode: number } }>(json.stderr).error).toMatchObject({ code: 'STORE_PERMISSION_DENIED', exitCode: 7 });
     expect(storeFiles()).toEqual(['integrations.db']);
-  });
+   }, MANY_PROCESSES_MS);
 });
 
 describe.skipIf(!isRoot)('a store folder this user may not create (run as nobody)', () => {
@@ -178,7 +180,7 @@ describe.skipIf(!isRoot)('a store folder this user may not create (run as nobody
     expectOneClearLine(health);
     expect(health.stderr).toContain(`cannot be created by user nobody: no write permission on folder ${dir} (owner uid 0, mode 0755); reading it only`);
     expect(existsSync(join(dir, '.integrations'))).toBe(false);
-  });
+  }, MANY_PROCESSES_MS);
 
   it('a command that must write exits 7 with one line naming the folder and the permission', async () => {
     const res = await asNobody(['run', 'fine', 'echo']);
