@@ -68,7 +68,7 @@ export async function runDrain(options: DrainCommandOptions, deps: CliDeps): Pro
 function failedAfter(failure: unknown, s: DrainSummary): unknown {
   if (!(failure instanceof StoreError) || !s.claimed) return failure;
   const done = `${s.succeeded} succeeded, ${s.retried} rescheduled, ${s.dead} dead, ${s.unknown} unknown`;
-  return new StoreError(failure.code, `${failure.message} (this drain had claimed ${s.claimed} jobs: ${done})`, { cause: failure.cause });
+  return new StoreError(failure.code, `${failure.message} (this drain had claimed ${s.claimed} job${s.claimed === 1 ? '' : 's'}: ${done})`, { cause: failure.cause });
 }
 
 /** On SQLite, concurrent jobs' writes share commits (one fsync for many); each write still waits for its own commit. */
