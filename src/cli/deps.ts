@@ -39,9 +39,17 @@ export interface Session {
   executor: Executor;
 }
 
+/**
+ * How a command uses the store. `read`: opened read-only, never created or
+ * migrated, so it works for a user who may only read the store. `write`
+ * (default). `record-if-allowed`: written when this user may, else read
+ * with one warning and nothing recorded (health).
+ */
+export type StoreAccess = 'read' | 'write' | 'record-if-allowed';
+
 export interface CliDeps extends CliIO {
   /** Loads the config and opens the store on first call; later calls return the same session. */
-  session(options: GlobalOptions): Promise<Session>;
+  session(options: GlobalOptions, needs?: { store?: StoreAccess }): Promise<Session>;
   /** Loads the config only (commands that must not create a store). */
   loadConfig(options: GlobalOptions): Promise<{ config: LoadedConfig; registry: AdapterRegistry }>;
   /** The registry without any config (adapters list/show, simulate). */

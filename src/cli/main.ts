@@ -27,7 +27,7 @@ export async function main(argv: readonly string[], io: Partial<CliIO> = {}): Pr
   const handle = createSessionHandle(fullIO, () => (bareRegistry ??= new AdapterRegistry({ resolveFrom: fullIO.cwd })));
   const deps: CliDeps = {
     ...fullIO,
-    session: (options) => handle.session(options),
+    session: (options, needs) => handle.session(options, needs),
     loadConfig: (options) => handle.loadConfig(options),
     registry: () => handle.registry(),
     setExitCode: (code) => {

@@ -7,6 +7,7 @@ import { withDeadline } from '../core/deadline.js';
 import { IntegrationError, toIntegrationError } from '../core/errors.js';
 import { integrationSecrets } from '../core/executor.js';
 import { scrub } from '../core/redact.js';
+import { StoreError } from '../store/errors.js';
 import type { Session } from './deps.js';
 
 /**
@@ -38,6 +39,7 @@ export async function runSelfTest(
     const timeoutError = () => new IntegrationError('TIMEOUT', `self-test did not finish within ${integration.timeoutMs} ms`);
     return (await withDeadline(integration.timeoutMs, deps.signal, timeoutError, run)) ?? '';
   } catch (thrown) {
+    if (thrown instanceof StoreError) throw thrown;
     const error = toIntegrationError(thrown);
     const message = scrub(error.message, integrationSecrets(integration, adapter));
     if (message === error.message) throw error;

@@ -1,10 +1,10 @@
 import type { AdapterRegistry } from '../core/registry.js';
 import type { LoadedConfig } from '../config/types.js';
-import type { CliIO, GlobalOptions, Session } from './deps.js';
+import type { CliIO, GlobalOptions, Session, StoreAccess } from './deps.js';
 
 export interface SessionHandle {
   loadConfig(options: GlobalOptions): Promise<{ config: LoadedConfig; registry: AdapterRegistry }>;
-  session(options: GlobalOptions): Promise<Session>;
+  session(options: GlobalOptions, needs?: { store?: StoreAccess }): Promise<Session>;
   registry(): AdapterRegistry;
   /** Closes what was opened (store, HTTP agent); safe to call when nothing was. */
   close(): Promise<void>;
@@ -27,16 +27,16 @@ export function createSessionHandle(io: CliIO, bareRegistry: () => AdapterRegist
     return { config, registry };
   }
 
-  async function open(options: GlobalOptions): Promise<Session> {
+  async function open(options: GlobalOptions, access: StoreAccess): Promise<Session> {
     const { config, registry } = await handle.loadConfig(options);
-    const [{ openStore }, { createExecutor }, { jsonLineLogger }, { createStoreGuard }, { processOwner }] = await Promise.all([
-      import('../store/open-store.js'),
+    const [{ openFor }, { createExecutor }, { jsonLineLogger }, { createStoreGuard }, { processOwner }] = await Promise.all([
+      import('./store-access.js'),
       import('../core/executor.js'),
       import('../core/logger.js'),
       import('../core/policies/guard.js'),
       import('../queue/owner.js'),
     ]);
-    const store = await openStore(config.store);
+    const store = await openFor(access, config.store, io);
     const log = options.verbose ? jsonLineLogger((line) => io.stderr.write(line), { level: 'debug', now: () => io.clock.now() }) : undefined;
     // Circuit breakers, Retry-After pauses and rate limits shared through the store with every other process.
     const owner = processOwner();
@@ -51,8 +51,8 @@ export function createSessionHandle(io: CliIO, bareRegistry: () => AdapterRegist
       configPromise ??= load(options);
       return configPromise;
     },
-    session(options) {
-      sessionPromise ??= open(options);
+    session(options, needs) {
+      sessionPromise ??= open(options, needs?.store ?? 'write');
       return sessionPromise;
     },
     registry: bareRegistry,
@@ -70,3 +70,4 @@ export function createSessionHandle(io: CliIO, bareRegistry: () => AdapterRegist
   };
   return handle;
 }
+

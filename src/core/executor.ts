@@ -6,6 +6,7 @@ import type { LoadedConfig, ResolvedIntegration } from '../config/types.js';
 import { configuredNames, findIntegration } from '../config/lookup.js';
 import type { Store } from '../store/types.js';
 import type { HttpClient } from '../http/types.js';
+import { StoreError } from '../store/errors.js';
 import type { AdapterRegistry } from './registry.js';
 import { IntegrationError, toIntegrationError } from './errors.js';
 import { UsageError } from './usage-error.js';
@@ -301,6 +302,8 @@ export function createExecutor(deps: ExecutorDeps) {
       await deps.guard?.afterAttempt(integration, { ok: true });
       return { ok: true, result: out.data };
     } catch (thrown) {
+      // A failure of our own store (the cache, the shared circuit) is not the provider's: never retried, logged or counted as one.
+      if (thrown instanceof StoreError) throw thrown;
       const error = toIntegrationError(thrown);
       if (error.category !== 'CIRCUIT_OPEN') await deps.guard?.afterAttempt(integration, { ok: false, error });
       return { ok: false, error };

@@ -9,6 +9,7 @@ import type { AdapterRegistry } from './registry.js';
 import { buildContext } from './context.js';
 import { DeadlineExceeded, withDeadline } from './deadline.js';
 import { toIntegrationError } from './errors.js';
+import { StoreError } from '../store/errors.js';
 import { integrationSecrets } from './executor.js';
 import { scrub } from './redact.js';
 import { UsageError } from './usage-error.js';
@@ -93,6 +94,8 @@ export async function checkIntegrationHealth(deps: HealthDeps, integration: Reso
     const message = scrub(result.message ?? result.status, integrationSecrets(integration, adapter));
     return { ...base, status: result.status, latencyMs, message };
   } catch (thrown) {
+    // Our own store failing (locked, unwritable) is not the provider's health: it ends the command with the store's exit code.
+    if (thrown instanceof StoreError) throw thrown;
     const latencyMs = deps.clock.now() - started;
     if (thrown instanceof DeadlineExceeded) return { ...base, status: 'unhealthy', latencyMs, message: `timed out after ${timeoutMs} ms` };
     const error = toIntegrationError(thrown);

@@ -5,6 +5,11 @@ export interface StoreSettings extends SqliteOptions {
   backend?: 'sqlite';
   /** Path of the SQLite file. */
   path: string;
+  /**
+   * Only read: the store is not created, migrated or written, so a user who
+   * may read it but not write it can (a missing store reads as empty).
+   */
+  readOnly?: boolean;
 }
 
 /** Opens the configured backend; backends load lazily so a command pays only for the one it uses. */

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -91,7 +91,10 @@ describe('integrations CLI, failures', () => {
     expect(corrupt.stderr).toMatch(/^error: store .*garbage\.db is corrupt or not an integrations database\n$/);
 
     const newer = join(dir, 'newer.db');
-    const ok = await run(['--db', newer, 'list']);
+    // list only reads: it does not create a missing store; run does.
+    expect((await run(['--db', newer, 'list'])).code).toBe(0);
+    expect(existsSync(newer)).toBe(false);
+    const ok = await run(['--db', newer, 'run', 'fine', 'echo']);
     expect(ok.code).toBe(0);
     const db = new Database(newer);
     db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, ?, ?)').run('999_future', Date.now());

@@ -18,6 +18,8 @@ export interface CliRunOptions {
   cwd: string;
   env?: Record<string, string | undefined>;
   stdin?: string;
+  /** Run as this user instead (root only), e.g. nobody: { uid: 65534, gid: 65534 }. */
+  user?: { uid: number; gid: number };
 }
 
 export function assertBuilt(): void {
@@ -40,7 +42,7 @@ export interface RunningCli {
 export function startCli(args: string[], options: CliRunOptions): RunningCli {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: options.cwd, LANG: 'C.UTF-8' };
   for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'], ...options.user });
   let stdout = '';
   let stderr = '';
   const watchers: { pattern: RegExp; resolve: (text: string) => void }[] = [];

@@ -49,7 +49,7 @@ export function circuitView(name: string, record: CircuitRecord | undefined, now
 }
 
 async function runStatus(options: { global: GlobalOptions; names: string[] }, deps: CliDeps): Promise<void> {
-  const { config, store } = await deps.session(options.global);
+  const { config, store } = await deps.session(options.global, { store: 'read' });
   // Circuit state lives in the store: an integration waiting on an unset variable still has one.
   const names = options.names.length ? options.names : configuredNames(config).sort();
   for (const name of names) requireConfigured(config, name);

@@ -42,7 +42,7 @@ async function parseTimeout(value: string | undefined): Promise<number> {
 }
 
 export async function runHealth(options: HealthOptions, deps: CliDeps): Promise<HealthReport[]> {
-  const session = await deps.session(options.global);
+  const session = await deps.session(options.global, { store: 'record-if-allowed' });
   const { checkHealth } = await import('../../core/health.js');
   const reports = await checkHealth({ ...session, clock: deps.clock, signal: deps.signal }, options.names, options.timeoutMs);
   reports.sort((a, b) => a.name.localeCompare(b.name));

@@ -48,13 +48,16 @@ export async function runInit(options: InitOptions, deps: CliDeps): Promise<{ co
     choices = { ...choices, storePath: isAbsolute(rel) || rel.startsWith('..') ? db : rel };
   }
 
-  await mkdir(dir, { recursive: true });
   try {
+    await mkdir(dir, { recursive: true });
     await writeFile(configPath, starterConfig(choices), { flag: options.force ? 'w' : 'wx' });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
       throw new UsageError(`${configPath} already exists; use --force to overwrite it`);
     }
+    // The folder is the user's choice (the working folder or --dir): one line, as for any bad argument.
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new UsageError(`cannot write ${configPath}: ${(err as Error).message.replace(/,.*$/, '')}`);
     throw err;
   }
 

@@ -32,7 +32,7 @@ export function register(program: Command, deps: CliDeps): void {
 }
 
 export async function listIntegrations(deps: CliDeps, global: GlobalOptions): Promise<IntegrationListing[]> {
-  const { config, registry, store } = await deps.session(global);
+  const { config, registry, store } = await deps.session(global, { store: 'read' });
   const outcomes = new Map((await store.logs.outcomes()).map((o) => [o.integration, o]));
   const listings: IntegrationListing[] = [];
   for (const integration of Object.values(config.integrations)) {

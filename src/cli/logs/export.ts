@@ -7,6 +7,7 @@ import type { LogFilter } from '../../store/types.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
 import { printJson } from '../render/json.js';
 import { parseTimeBound } from '../time-bound.js';
+import { checkOutPath } from './out-path.js';
 import { CSV_COLUMNS, rowCsv, rowJson } from './row-format.js';
 
 export type ExportFormat = 'jsonl' | 'csv';
@@ -39,8 +40,9 @@ export async function runExport(options: ExportOptions, deps: CliDeps): Promise<
   if (filter.sinceMs !== undefined && filter.untilMs !== undefined && filter.sinceMs >= filter.untilMs) {
     throw new UsageError('--since must be earlier than --until');
   }
-  const { store } = await deps.session(options.global);
   const target = options.out === undefined ? undefined : resolve(deps.cwd, options.out);
+  if (target !== undefined) checkOutPath(target, options.out as string);
+  const { store } = await deps.session(options.global, { store: 'read' });
   const partial = target && `${target}.partial`;
   const sink = partial ? createWriteStream(partial, { flags: 'w', mode: 0o600 }) : deps.stdout;
   const writer = drainingWriter(sink);

@@ -13,7 +13,7 @@ export interface ShowOptions {
 
 export async function runShow(options: ShowOptions, deps: CliDeps): Promise<void> {
   if (!/^\d+$/.test(options.id)) throw new UsageError(`log id must be a whole number (as shown by \`logs tail\`), got "${options.id}"`);
-  const { store } = await deps.session(options.global);
+  const { store } = await deps.session(options.global, { store: 'read' });
   const row = await store.logs.get(Number(options.id));
   if (!row) throw new IntegrationError('NOT_FOUND', `no log row #${options.id} in ${store.location}`);
   const json = rowJson(row);

@@ -25,7 +25,7 @@ const FOLLOW_PAGE = 1000;
  * signal aborts. --json: one JSON object per line.
  */
 export async function runTail(options: TailOptions, deps: CliDeps): Promise<void> {
-  const { store } = await deps.session(options.global);
+  const { store } = await deps.session(options.global, { store: 'read' });
   const style = palette(options.global, deps);
   const write = (rows: Awaited<ReturnType<typeof store.logs.query>>) => {
     for (const row of rows) {

@@ -96,7 +96,7 @@ export async function runDeliveries(options: DeliveriesOptions, deps: CliDeps): 
   const status = parseDeliveryStatus(options.status);
   const subscriptionId = options.subscription === undefined ? undefined : parseId('--subscription', options.subscription);
   const sinceMs = options.since === undefined ? undefined : parseTimeBound('--since', options.since, deps.clock.now());
-  const { store } = await deps.session(options.global);
+  const { store } = await deps.session(options.global, { store: 'read' });
   const rows = (await store.outbound.list({ status, subscriptionId, sinceMs, limit: options.limit })).reverse();
   if (options.global.json) return printJson(deps.stdout, rows.map(item));
   if (!rows.length) {
@@ -124,7 +124,7 @@ export async function runDeliveries(options: DeliveriesOptions, deps: CliDeps): 
 }
 
 async function showOne(options: DeliveriesOptions, id: number, deps: CliDeps): Promise<void> {
-  const { store } = await deps.session(options.global);
+  const { store } = await deps.session(options.global, { store: 'read' });
   const delivery = await store.outbound.get(id);
   if (!delivery) throw new IntegrationError('NOT_FOUND', `no delivery with id ${id} (see \`integrations webhooks deliveries\`)`);
   const attempts = await store.outbound.attempts(id);

@@ -11,7 +11,7 @@ import { subscriptionItem } from './subscribe.js';
 
 /** Active subscriptions, oldest first; secrets never shown. */
 export async function runListSubscriptions(options: { global: GlobalOptions }, deps: CliDeps): Promise<void> {
-  const { store } = await deps.session(options.global);
+  const { store } = await deps.session(options.global, { store: 'read' });
   const subscriptions = await store.outbound.listSubscriptions();
   if (options.global.json) return printJson(deps.stdout, subscriptions.map(subscriptionItem));
   if (!subscriptions.length) {

@@ -2,7 +2,7 @@ import { unresolvedReason } from '../../config/lookup.js';
 import type { LoadedConfig, UnresolvedIntegration } from '../../config/types.js';
 import { jsonLineLogger } from '../../core/logger.js';
 import { drain, type DrainSummary } from '../../queue/drain.js';
-import { mapSqliteError } from '../../store/errors.js';
+import { StoreError, mapSqliteError } from '../../store/errors.js';
 import { drainDeliveries, type DeliveryDrainSummary } from '../../webhooks/outbound/drain.js';
 import { progressLine } from '../../queue/progress.js';
 import type { Store } from '../../store/types.js';
@@ -55,8 +55,10 @@ export async function runDrain(options: DrainCommandOptions, deps: CliDeps): Pro
     deps.stderr.write(`warning: ${integration.name}: ${unresolvedReason(integration)}; ${jobsLeft(summary, integration.name)} left queued, untouched\n`);
   }
   const { failure, ...shown } = summary;
+  // The store failing is the one answer: no summary on stdout that reads as "no due jobs".
+  if (failure) throw failedAfter(failure, summary);
   // Outbound webhook deliveries are worked here too, after the jobs, under leases like theirs.
-  const stopped = failure !== undefined || summary.stoppedBy === 'signal' || summary.stoppedBy === 'max-time';
+  const stopped = summary.stoppedBy === 'signal' || summary.stoppedBy === 'max-time';
   const deliveries = stopped
     ? undefined
     : await drainDeliveries({ store: session.store, config: session.config, clock: deps.clock, log }, { limit: options.limit, signal: deps.signal }).catch((error: unknown) => {
@@ -67,7 +69,6 @@ export async function runDrain(options: DrainCommandOptions, deps: CliDeps): Pro
     deps.stdout.write(`${summaryLine(summary, palette(options.global, deps))}\n`);
     if (deliveries && (deliveries.claimed || deliveries.fannedOut)) deps.stdout.write(`${deliveryLine(deliveries)}\n`);
   }
-  if (failure) throw failure;
   if (summary.dead > 0) deps.setExitCode(EXIT.FAILED);
   // Asked for by name and not drainable: the config is what keeps it from running.
   else if (named.length) deps.setExitCode(EXIT.CONFIG);
@@ -83,6 +84,13 @@ function unresolvedLeft(summary: DrainSummary, named: string[], unresolved: Load
 function jobsLeft(summary: DrainSummary, name: string): string {
   const jobs = summary.unresolved?.find((u) => u.integration === name)?.jobs ?? 0;
   return `${jobs} due job${jobs === 1 ? '' : 's'}`;
+}
+
+/** The store's error, saying what this run had done before it stopped, if anything. */
+function failedAfter(failure: unknown, s: DrainSummary): unknown {
+  if (!(failure instanceof StoreError) || !s.claimed) return failure;
+  const done = `${s.succeeded} succeeded, ${s.retried} rescheduled, ${s.dead} dead, ${s.unknown} unknown`;
+  return new StoreError(failure.code, `${failure.message} (this drain had claimed ${s.claimed} job${s.claimed === 1 ? '' : 's'}: ${done})`, { cause: failure.cause });
 }
 
 /** On SQLite, concurrent jobs' writes share commits (one fsync for many); each write still waits for its own commit. */

@@ -25,7 +25,7 @@ const STATUS_STYLE: Record<JobStatus, 'green' | 'red' | 'yellow' | 'cyan' | 'dim
 };
 
 export async function runListJobs(options: ListJobsOptions, deps: CliDeps): Promise<QueueJob[]> {
-  const { store } = await deps.session(options.global);
+  const { store } = await deps.session(options.global, { store: 'read' });
   const jobs = await store.queue.list({ status: options.status, integration: options.integration, limit: options.limit });
   if (options.global.json) {
     printJson(deps.stdout, jobs.map(jobListJson));
@@ -70,7 +70,7 @@ export function parseJobId(value: string): number {
 
 export async function runShowJob(options: { global: GlobalOptions; id: string }, deps: CliDeps): Promise<void> {
   const id = parseJobId(options.id);
-  const { store, config, registry } = await deps.session(options.global);
+  const { store, config, registry } = await deps.session(options.global, { store: 'read' });
   const job = await store.queue.get(id);
   if (!job) throw new IntegrationError('NOT_FOUND', `no job ${id} in ${store.location}`);
   const attempts = await store.queue.attempts(id);
@@ -112,7 +112,7 @@ export async function runShowJob(options: { global: GlobalOptions; id: string },
 }
 
 export async function runStats(options: { global: GlobalOptions }, deps: CliDeps): Promise<void> {
-  const { store } = await deps.session(options.global);
+  const { store } = await deps.session(options.global, { store: 'read' });
   const now = deps.clock.now();
   const stats = await store.queue.stats(now);
   const oldestDueAgeMs = stats.oldestDueRunAt === null ? null : Math.max(0, now - stats.oldestDueRunAt);

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { mapSqliteError } from '../errors.js';
+import { StoreError, mapFileSystemError, mapSqliteError } from '../errors.js';
+import { permissionError } from './access.js';
 import { migrate } from './migrate.js';
 
 export interface SqliteOptions {
@@ -16,9 +17,13 @@ export interface SqliteOptions {
 
 /** Opens (creating if needed) a SQLite store file, sets WAL and applies migrations. */
 export function openDatabase(path: string, options: SqliteOptions = {}): Database.Database {
+  enableUriFilenames();
   let db: Database.Database | undefined;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    // SQLite quietly opens a file it may not write read-only; a writer must know now, not at its first write.
+    const denied = path === ':memory:' ? undefined : permissionError(path, 'write', undefined);
+    if (denied) throw denied;
     db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
@@ -27,6 +32,41 @@ export function openDatabase(path: string, options: SqliteOptions = {}): Databas
     return db;
   } catch (err) {
     db?.close();
-    throw mapSqliteError(err, path);
+    throw openFailure(err, path, 'write');
+  }
+}
+
+/**
+ * Why a store could not be opened, as a StoreError: first whether this user
+ * lacks a permission (named with the file), then SQLite's own reasons, then
+ * the file system's.
+ */
+export function openFailure(err: unknown, path: string, want: 'read' | 'write'): unknown {
+  if (err instanceof StoreError) return err;
+  const denied = path === ':memory:' ? undefined : permissionError(path, want, err);
+  if (denied) return denied;
+  const mapped = mapSqliteError(err, path);
+  return mapped === err ? mapFileSystemError(err, path) : mapped;
+}
+
+let uriEnabled = false;
+
+/**
+ * better-sqlite3 reads SQLITE_USE_URI once, when its native addon loads at
+ * the first connection of the process; a reader that may not create the
+ * store's -shm file needs a `file:…?immutable=1` name (read-only.ts). Plain
+ * paths are unaffected: only names starting with `file:` are URIs, and
+ * store paths are absolute.
+ */
+export function enableUriFilenames(): void {
+  if (uriEnabled) return;
+  uriEnabled = true;
+  const before = process.env.SQLITE_USE_URI;
+  process.env.SQLITE_USE_URI = '1';
+  try {
+    new Database(':memory:').close();
+  } finally {
+    if (before === undefined) delete process.env.SQLITE_USE_URI;
+    else process.env.SQLITE_USE_URI = before;
   }
 }

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import { mapSqliteError } from '../errors.js';
 
@@ -10,6 +11,11 @@ export function guarded<T>(db: Database.Database, work: () => T): T {
   try {
     return work();
   } catch (err) {
-    throw mapSqliteError(err, db.name);
+    throw mapSqliteError(err, storePath(db));
   }
+}
+
+/** The store's path, also for a read-only snapshot opened as `file:…?immutable=1`. */
+function storePath(db: Database.Database): string {
+  return db.name.startsWith('file:') ? fileURLToPath(db.name.replace(/\?.*$/, '')) : db.name;
 }

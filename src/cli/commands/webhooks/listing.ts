@@ -50,7 +50,7 @@ function oneLine(text: string, max: number): string {
 export async function runListWebhooks(options: ListWebhooksOptions, deps: CliDeps): Promise<void> {
   const status = parseStatus(options.status);
   const sinceMs = options.since === undefined ? undefined : parseTimeBound('--since', options.since, deps.clock.now());
-  const { config, store } = await deps.session(options.global);
+  const { config, store } = await deps.session(options.global, { store: 'read' });
   if (options.integration && !config.integrations[options.integration] && !config.unresolved[options.integration]) {
     // Still listed: a removed integration's old deliveries remain in the store.
     deps.stderr.write(`note: "${options.integration}" is not a configured integration\n`);

@@ -15,7 +15,7 @@ export interface RejectionsOptions {
 /** Refused requests, newest last: the answer to "did the callback arrive, and why was it refused?". */
 export async function runRejections(options: RejectionsOptions, deps: CliDeps): Promise<void> {
   const sinceMs = options.since === undefined ? undefined : parseTimeBound('--since', options.since, deps.clock.now());
-  const { store } = await deps.session(options.global);
+  const { store } = await deps.session(options.global, { store: 'read' });
   const rows = (await store.webhooks.rejections({ integration: options.integration, sinceMs, limit: options.limit })).reverse();
   if (options.global.json) {
     return printJson(

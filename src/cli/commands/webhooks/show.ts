@@ -51,7 +51,7 @@ export function parseWebhookId(value: string): number {
 
 export async function runShowWebhook(options: ShowWebhookOptions, deps: CliDeps): Promise<void> {
   const id = parseWebhookId(options.id);
-  const { config, registry, store } = await deps.session(options.global);
+  const { config, registry, store } = await deps.session(options.global, { store: 'read' });
   const row = await store.webhooks.get(id);
   if (!row) throw new IntegrationError('NOT_FOUND', `no webhook with id ${id} (see \`integrations webhooks list\`)`);
   const endpoints = await WebhookEndpoints.load(config, registry);
