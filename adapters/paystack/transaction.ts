@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fromMinorUnits } from '../../src/core/adapter-kit/minor-units.js';
+import { presentFields } from '../../src/core/adapter-kit/present-fields.js';
 
 export const paymentStatus = z.enum(['pending', 'succeeded', 'failed', 'reversed', 'not_found']);
 export type PaymentStatus = z.output<typeof paymentStatus>;
@@ -110,13 +111,10 @@ export function describeTransaction(t: PaystackTransaction): TransactionOutput {
           // A null (no card behind a bank or mobile-money payment) is left out, not passed on as a value.
           authorization: {
             authorizationCode: a.authorization_code,
-            ...present({ bin: a.bin, last4: a.last4, expMonth: a.exp_month, expYear: a.exp_year, cardType: a.card_type, bank: a.bank, reusable: a.reusable }),
+            ...presentFields({ bin: a.bin, last4: a.last4, expMonth: a.exp_month, expYear: a.exp_year, cardType: a.card_type, bank: a.bank, reusable: a.reusable }),
           },
         }
       : {}),
   };
 }
 
-function present<T extends Record<string, unknown>>(fields: T): { [K in keyof T]?: NonNullable<T[K]> } {
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null && v !== undefined)) as { [K in keyof T]?: NonNullable<T[K]> };
-}
