@@ -32,15 +32,16 @@ export function chargeCompletedV3(tx: TransactionRecord): Record<string, unknown
       processor_response: tx.status === 'successful' ? 'Approved' : 'Declined',
       auth_model: 'PIN',
       ip: '197.210.64.96',
-      narration: 'CARD Transaction ',
+      narration: tx.paymentType === 'card' ? 'CARD Transaction ' : null,
       status: tx.status,
       payment_type: tx.paymentType,
       created_at: tx.createdAt,
       account_id: 17321,
       customer: { id: tx.customer.id, name: tx.customer.name ?? 'Anonymous customer', phone_number: tx.customer.phone ?? null, email: tx.customer.email, created_at: tx.createdAt },
-      card: { first_6digits: '553188', last_4digits: '2950', issuer: 'MASTERCARD  CREDIT', country: 'NG', type: 'MASTERCARD', expiry: '09/32' },
+      // Only a card payment carries `card`; bank transfer, mobile money and USSD answer without it.
+      ...(tx.paymentType === 'card' ? { card: { first_6digits: '553188', last_4digits: '2950', issuer: 'MASTERCARD  CREDIT', country: 'NG', type: 'MASTERCARD', expiry: '09/32' } } : {}),
     },
-    'event.type': 'CARD_TRANSACTION',
+    'event.type': eventType(tx.paymentType),
   };
 }
 
@@ -67,7 +68,14 @@ export function legacyCharge(tx: TransactionRecord): Record<string, unknown> {
       createdAt: tx.createdAt,
       AccountId: 17321,
     },
-    entity: { card6: '553188', card_last4: '2950' },
-    'event.type': 'CARD_TRANSACTION',
+    entity: tx.paymentType === 'card' ? { card6: '553188', card_last4: '2950' } : {},
+    'event.type': eventType(tx.paymentType),
   };
+}
+
+function eventType(paymentType: string): string {
+  if (paymentType === 'card') return 'CARD_TRANSACTION';
+  if (paymentType.startsWith('mobilemoney')) return 'MOBILEMONEY_TRANSACTION';
+  if (paymentType === 'ussd') return 'USSD_TRANSACTION';
+  return 'BANK_TRANSFER_TRANSACTION';
 }

@@ -25,6 +25,8 @@ interface Checkout {
   redirectUrl: string;
   code: string;
   customer: { email: string; name?: string; phone?: string };
+  /** payment_options, comma-separated at checkout; the customer pays with the first. */
+  paymentOptions: string[];
   createdAt: string;
   tx?: TransactionRecord;
   refunded: number;
@@ -92,7 +94,7 @@ export class FlutterwaveSimulator extends ProviderSimulator {
    * The customer finished paying (or failed): the checkout becomes a
    * transaction and the webhook goes out. Resolves once it was delivered.
    */
-  async complete(txRef: string, status: 'successful' | 'failed' = 'successful', options: { shape?: 'v3' | 'legacy' } = {}): Promise<{ transactionId: number; delivery?: WebhookDelivery }> {
+  async complete(txRef: string, status: 'successful' | 'failed' = 'successful', options: { shape?: 'v3' | 'legacy'; paymentType?: string } = {}): Promise<{ transactionId: number; delivery?: WebhookDelivery }> {
     const checkout = this.checkouts.get(txRef);
     if (!checkout) throw new Error(`flutterwave simulator: no checkout with tx_ref ${txRef}`);
     checkout.tx ??= {
@@ -102,7 +104,7 @@ export class FlutterwaveSimulator extends ProviderSimulator {
       amount: checkout.amount,
       currency: checkout.currency,
       status,
-      paymentType: 'card',
+      paymentType: options.paymentType ?? checkout.paymentOptions[0] ?? 'card',
       createdAt: new Date(this.clock.now()).toISOString(),
       customer: { id: randomInt(100_000, 999_999), ...checkout.customer },
     };
@@ -131,8 +133,8 @@ export class FlutterwaveSimulator extends ProviderSimulator {
 
   private transaction(c: Checkout): Record<string, unknown> {
     const data = chargeCompletedV3(c.tx!).data as Record<string, unknown>;
-    const card = data.card as Record<string, unknown>;
-    return { ...data, card: { ...card, token: `flw-t1nf-${randomBytes(8).toString('hex')}-m03k` }, meta: null, amount_settled: c.tx!.amount - (data.app_fee as number) };
+    const card = data.card as Record<string, unknown> | undefined;
+    return { ...data, ...(card ? { card: { ...card, token: `flw-t1nf-${randomBytes(8).toString('hex')}-m03k` } } : {}), meta: null, amount_settled: c.tx!.amount - (data.app_fee as number) };
   }
 
   private routes(): void {
@@ -157,6 +159,7 @@ export class FlutterwaveSimulator extends ProviderSimulator {
         redirectUrl: b.redirect_url,
         code: randomBytes(10).toString('hex'),
         customer: { email: b.customer.email, name: b.customer.name, phone: b.customer.phonenumber },
+        paymentOptions: typeof b.payment_options === 'string' ? b.payment_options.split(',').map((o: string) => o.trim()).filter(Boolean) : [],
         createdAt: new Date(this.clock.now()).toISOString(),
         refunded: 0,
       };

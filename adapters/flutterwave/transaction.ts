@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { presentFields } from '../../src/core/adapter-kit/present-fields.js';
 
 /** What `query` reports, in the vocabulary every payment adapter shares. */
 export const paymentStatus = z.enum(['pending', 'succeeded', 'failed', 'reversed', 'not_found']);
@@ -23,23 +24,30 @@ export function toPaymentStatus(status: string | undefined): PaymentStatus {
   }
 }
 
-/** The `data` of GET /transactions/{id}/verify (Node-v3 documentation/transactions.md). */
+/**
+ * The `data` of GET /transactions/{id}/verify (Node-v3 documentation/transactions.md;
+ * developer.flutterwave.com verify samples). Flutterwave publishes no OpenAPI;
+ * its samples answer `customer.phone_number`, `customer.name`, `narration`,
+ * `device_fingerprint` and `meta` null, `card` only for card payments (absent
+ * for bank transfer, mobile money, USSD), and `amount_settled` only once
+ * settled. Only id, tx_ref, amount, currency and status are read as required.
+ */
 export interface FlutterwaveTransaction {
   id: number;
   tx_ref: string;
-  flw_ref?: string;
+  flw_ref?: string | null;
   amount: number;
   currency: string;
-  charged_amount?: number;
-  app_fee?: number;
-  amount_settled?: number;
+  charged_amount?: number | null;
+  app_fee?: number | null;
+  amount_settled?: number | null;
   status: string;
-  payment_type?: string;
-  processor_response?: string;
-  narration?: string;
-  created_at?: string;
-  card?: { first_6digits?: string; last_4digits?: string; issuer?: string; country?: string; type?: string; token?: string; expiry?: string };
-  customer?: { id?: number; name?: string; phone_number?: string; email?: string };
+  payment_type?: string | null;
+  processor_response?: string | null;
+  narration?: string | null;
+  created_at?: string | null;
+  card?: { first_6digits?: string | null; last_4digits?: string | null; issuer?: string | null; country?: string | null; type?: string | null; token?: string | null; expiry?: string | null } | null;
+  customer?: { id?: number; name?: string | null; phone_number?: string | null; email?: string | null } | null;
 }
 
 export const transactionOutput = z.object({
@@ -78,18 +86,20 @@ export function describeTransaction(t: FlutterwaveTransaction): TransactionOutpu
     providerStatus: t.status,
     reference: t.tx_ref,
     transactionId: String(t.id),
-    ...(t.flw_ref ? { flwRef: t.flw_ref } : {}),
     amount: t.amount,
-    ...(t.charged_amount !== undefined ? { chargedAmount: t.charged_amount } : {}),
-    ...(t.amount_settled !== undefined ? { amountSettled: t.amount_settled } : {}),
     currency: t.currency,
-    ...(t.payment_type ? { paymentType: t.payment_type } : {}),
-    ...(t.processor_response ? { processorResponse: t.processor_response } : {}),
-    ...(t.created_at ? { createdAt: t.created_at } : {}),
-    ...(t.customer ? { customer: { email: t.customer.email, name: t.customer.name, phone: t.customer.phone_number } } : {}),
+    ...presentFields({
+      flwRef: t.flw_ref || undefined,
+      chargedAmount: t.charged_amount,
+      amountSettled: t.amount_settled,
+      paymentType: t.payment_type || undefined,
+      processorResponse: t.processor_response || undefined,
+      createdAt: t.created_at || undefined,
+    }),
+    ...(t.customer ? { customer: presentFields({ email: t.customer.email, name: t.customer.name, phone: t.customer.phone_number }) } : {}),
     ...(t.card
       ? {
-          card: {
+          card: presentFields({
             first6Digits: t.card.first_6digits,
             last4Digits: t.card.last_4digits,
             issuer: t.card.issuer,
@@ -97,7 +107,7 @@ export function describeTransaction(t: FlutterwaveTransaction): TransactionOutpu
             country: t.card.country,
             expiry: t.card.expiry,
             token: t.card.token,
-          },
+          }),
         }
       : {}),
   };

@@ -21,7 +21,7 @@ export function chargeSuccess(tx: PaystackTransaction): Record<string, unknown> 
       fees: tx.fees ?? null,
       customer: { id: tx.customer?.id ?? 1, first_name: null, last_name: null, email: tx.customer?.email, customer_code: tx.customer?.customer_code, phone: null, metadata: null, risk_action: 'default' },
       authorization: tx.authorization
-        ? { ...tx.authorization, channel: 'card', country_code: 'NG', account_name: null }
+        ? { channel: tx.channel ?? 'card', ...tx.authorization, country_code: 'NG', account_name: null }
         : null,
       plan: {},
     },

@@ -20,7 +20,26 @@ interface Sim {
   tx: PaystackTransaction;
   accessCode: string;
   callbackUrl?: string;
+  /** The channels initialize allowed; the customer pays with the first. */
+  channels: string[];
   refunded: number;
+}
+
+type Authorization = NonNullable<PaystackTransaction['authorization']>;
+
+/**
+ * The authorization a paid transaction carries. A card payment has a BIN and
+ * expiry; a payment with no card (bank, bank transfer, USSD, mobile money)
+ * answers `bin` and `signature` null, which PaystackOSS/openapi's
+ * VerifyResponse allows (`bin` nullable).
+ */
+function authorizationFor(channel: string): Authorization {
+  const code = `AUTH_${randomBytes(5).toString('hex')}`;
+  if (channel === 'card' || channel === 'apple_pay') {
+    return { authorization_code: code, bin: '408408', last4: '4081', exp_month: '12', exp_year: '2030', channel, card_type: 'visa ', bank: 'TEST BANK', brand: 'visa', reusable: true, signature: `SIG_${randomBytes(10).toString('hex')}` };
+  }
+  const bank = channel === 'mobile_money' ? 'MTN' : 'Test Bank';
+  return { authorization_code: code, bin: null, last4: null, exp_month: null, exp_year: null, channel, card_type: null, bank, brand: null, reusable: false, signature: null };
 }
 
 const CURRENCIES = new Set(['NGN', 'GHS', 'ZAR', 'KES', 'USD']);
@@ -83,30 +102,20 @@ export class PaystackSimulator extends ProviderSimulator {
 
   /**
    * The customer paid (charge.success goes out) or the charge failed
-   * (Paystack sends no webhook for that; verify shows it).
+   * (Paystack sends no webhook for that; verify shows it). The customer pays
+   * through `channel`, by default the first channel initialize allowed.
    */
-  async complete(reference: string, outcome: 'success' | 'failed' = 'success'): Promise<{ transactionId: number; delivery?: WebhookDelivery }> {
+  async complete(reference: string, outcome: 'success' | 'failed' = 'success', channel?: string): Promise<{ transactionId: number; delivery?: WebhookDelivery }> {
     const sim = this.transactions.get(reference);
     if (!sim) throw new Error(`paystack simulator: no transaction ${reference}`);
     const tx = sim.tx;
     tx.status = outcome;
     tx.gateway_response = outcome === 'success' ? 'Successful' : 'Declined';
-    tx.channel = 'card';
+    tx.channel = channel ?? sim.channels[0] ?? 'card';
     if (outcome === 'success') {
       tx.paid_at = new Date(this.clock.now()).toISOString();
       tx.fees = Math.min(Math.round(tx.amount * 0.015) + (tx.amount >= 250000 ? 10000 : 0), 200000);
-      tx.authorization = {
-        authorization_code: `AUTH_${randomBytes(5).toString('hex')}`,
-        bin: '408408',
-        last4: '4081',
-        exp_month: '12',
-        exp_year: '2030',
-        card_type: 'visa ',
-        bank: 'TEST BANK',
-        brand: 'visa',
-        reusable: true,
-        signature: `SIG_${randomBytes(10).toString('hex')}`,
-      };
+      tx.authorization = authorizationFor(tx.channel);
       const delivery = await this.track(this.sendWebhook('charge.success', chargeSuccess(tx)));
       return { transactionId: tx.id, delivery };
     }
@@ -145,6 +154,7 @@ export class PaystackSimulator extends ProviderSimulator {
       const sim: Sim = {
         accessCode: randomBytes(12).toString('base64url').replace(/[-_]/g, '0').slice(0, 15),
         callbackUrl: typeof b.callback_url === 'string' ? b.callback_url : undefined,
+        channels: Array.isArray(b.channels) ? b.channels.filter((c: unknown): c is string => typeof c === 'string') : [],
         refunded: 0,
         tx: {
           id: this.nextId++,
@@ -228,8 +238,9 @@ export class PaystackSimulator extends ProviderSimulator {
     this.server.route('POST', '/checkout/:code', async (req) => {
       const sim = byCode(req.params.code);
       if (!sim) return { status: 404, body: 'Transaction not found' };
-      const outcome = (req.parsed as { outcome?: string } | undefined)?.outcome === 'failed' ? 'failed' : 'success';
-      await this.complete(sim.tx.reference, outcome);
+      const form = (req.parsed ?? {}) as { outcome?: string; channel?: string };
+      const outcome = form.outcome === 'failed' ? 'failed' : 'success';
+      await this.complete(sim.tx.reference, outcome, form.channel || undefined);
       if (!sim.callbackUrl) return { body: `Transaction ${sim.tx.reference}: ${outcome}\n` };
       const back = new URL(sim.callbackUrl);
       back.searchParams.set('trxref', sim.tx.reference);

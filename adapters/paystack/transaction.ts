@@ -1,10 +1,19 @@
 import { z } from 'zod';
 import { fromMinorUnits } from '../../src/core/adapter-kit/minor-units.js';
+import { presentFields } from '../../src/core/adapter-kit/present-fields.js';
 
 export const paymentStatus = z.enum(['pending', 'succeeded', 'failed', 'reversed', 'not_found']);
 export type PaymentStatus = z.output<typeof paymentStatus>;
 
-/** GET /transaction/verify/:reference `data`. */
+/**
+ * GET /transaction/verify/:reference `data`. Nullability as PaystackOSS/openapi
+ * (dist/paystack.yaml, VerifyResponse) publishes it: `authorization.bin` is
+ * nullable (and null for channels with no card: bank, bank_transfer,
+ * mobile_money), as are `message`, `paid_at`, `fees`; the other
+ * authorization strings are read as nullable too, since the same channels
+ * answer them null. Only id, status, reference, amount and currency are read
+ * as required.
+ */
 export interface PaystackTransaction {
   id: number;
   domain?: string;
@@ -20,16 +29,17 @@ export interface PaystackTransaction {
   fees?: number | null;
   customer?: { id?: number; email?: string; customer_code?: string };
   authorization?: {
-    authorization_code?: string;
-    bin?: string;
-    last4?: string;
-    exp_month?: string;
-    exp_year?: string;
-    card_type?: string;
-    bank?: string;
-    brand?: string;
-    reusable?: boolean;
-    signature?: string;
+    authorization_code?: string | null;
+    bin?: string | null;
+    last4?: string | null;
+    exp_month?: string | null;
+    exp_year?: string | null;
+    channel?: string | null;
+    card_type?: string | null;
+    bank?: string | null;
+    brand?: string | null;
+    reusable?: boolean | null;
+    signature?: string | null;
   } | null;
 }
 
@@ -98,17 +108,13 @@ export function describeTransaction(t: PaystackTransaction): TransactionOutput {
     ...(t.customer?.email ? { customerEmail: t.customer.email } : {}),
     ...(a && a.authorization_code
       ? {
+          // A null (no card behind a bank or mobile-money payment) is left out, not passed on as a value.
           authorization: {
             authorizationCode: a.authorization_code,
-            bin: a.bin,
-            last4: a.last4,
-            expMonth: a.exp_month,
-            expYear: a.exp_year,
-            cardType: a.card_type,
-            bank: a.bank,
-            reusable: a.reusable,
+            ...presentFields({ bin: a.bin, last4: a.last4, expMonth: a.exp_month, expYear: a.exp_year, cardType: a.card_type, bank: a.bank, reusable: a.reusable }),
           },
         }
       : {}),
   };
 }
+

@@ -3,21 +3,27 @@ import { z } from 'zod';
 export const paymentStatus = z.enum(['pending', 'succeeded', 'failed', 'reversed', 'not_found']);
 export type PaymentStatus = z.output<typeof paymentStatus>;
 
-/** GetTransactionStatus (providers.md §3; pesapal-sdk TransactionStatusResponse.kt). */
+/**
+ * GetTransactionStatus (providers.md §3; pesapal-sdk TransactionStatusResponse.kt).
+ * Pesapal publishes no OpenAPI and its pages mark no field required; an
+ * order not yet paid answers payment_method, confirmation_code and
+ * payment_account empty and `error` with null members, so every field is
+ * read as optional or null (empty and null are both left out of the output).
+ */
 export interface PesapalTransactionStatus {
-  payment_method?: string;
-  amount?: number;
-  created_date?: string;
-  confirmation_code?: string;
-  payment_status_description?: string;
-  description?: string;
-  message?: string;
-  payment_account?: string;
-  call_back_url?: string;
-  status_code?: number;
-  merchant_reference?: string;
-  payment_status_code?: string;
-  currency?: string;
+  payment_method?: string | null;
+  amount?: number | null;
+  created_date?: string | null;
+  confirmation_code?: string | null;
+  payment_status_description?: string | null;
+  description?: string | null;
+  message?: string | null;
+  payment_account?: string | null;
+  call_back_url?: string | null;
+  status_code?: number | null;
+  merchant_reference?: string | null;
+  payment_status_code?: string | null;
+  currency?: string | null;
   status?: string;
 }
 
@@ -25,7 +31,7 @@ export interface PesapalTransactionStatus {
  * status_code: 0 INVALID, 1 COMPLETED, 2 FAILED, 3 REVERSED. An order the
  * customer has not paid yet reads INVALID, so 0 is reported as pending.
  */
-export function toPaymentStatus(code: number | undefined, description: string | undefined): PaymentStatus {
+export function toPaymentStatus(code: number | null | undefined, description: string | null | undefined): PaymentStatus {
   const d = (description ?? '').toUpperCase();
   if (code === 1 || d === 'COMPLETED') return 'succeeded';
   if (code === 2 || d === 'FAILED') return 'failed';

@@ -1,4 +1,11 @@
-/** The entities this adapter reads (razorpay.com/docs/api: orders, payments, refunds). */
+/**
+ * The entities this adapter reads (razorpay.com/docs/api: orders, payments,
+ * refunds; Razorpay publishes no OpenAPI). Its entity pages give as null:
+ * an order's `receipt`; a payment's `order_id`, `refund_status` and
+ * `error_code`/`error_description` (null unless it failed); a refund's
+ * `receipt`. Those are typed `| null` and read only when present; fields the
+ * adapter does not read are left out.
+ */
 export interface RazorpayOrder {
   id: string;
   entity: 'order';

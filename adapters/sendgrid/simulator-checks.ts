@@ -11,7 +11,8 @@ export function sendgridFailure(status: number, field: string | null, message: s
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 
 interface Mail {
-  personalizations?: { to?: { email?: unknown }[]; cc?: { email?: unknown }[]; bcc?: { email?: unknown }[]; subject?: unknown }[];
+  personalizations?: { to?: { email?: unknown }[]; cc?: { email?: unknown }[]; bcc?: { email?: unknown }[]; subject?: unknown; custom_args?: unknown }[];
+  custom_args?: unknown;
   from?: { email?: unknown };
   subject?: unknown;
   content?: { type?: unknown; value?: unknown }[];
@@ -30,6 +31,7 @@ export function mailProblems(mail: Mail): SendgridErrorReply['body']['errors'] {
       if (!Array.isArray(p.to) || p.to.length === 0) {
         errors.push({ field: `personalizations.${i}.to`, message: 'The to array is required for all personalization objects, and must have at least one email object with a valid email address.', help: help('personalizations.to') });
       }
+      errors.push(...customArgsProblems(p.custom_args, `personalizations.${i}.custom_args`));
       for (const kind of ['to', 'cc', 'bcc'] as const) {
         (p[kind] ?? []).forEach((a, j) => {
           if (typeof a.email !== 'string' || !EMAIL.test(a.email)) errors.push({ field: `personalizations.${i}.${kind}.${j}.email`, message: 'Does not contain a valid address.', help: help(`personalizations.${kind}`) });
@@ -39,6 +41,10 @@ export function mailProblems(mail: Mail): SendgridErrorReply['body']['errors'] {
   }
   if (typeof mail.from?.email !== 'string' || !EMAIL.test(mail.from.email)) {
     errors.push({ field: 'from.email', message: 'The from object must be provided for every email send. It is an object that requires the email parameter, but may also contain a name parameter.', help: help('from') });
+  }
+  // SendGrid's OpenAPI types the top-level custom_args as a string; key/value args belong to a personalization.
+  if (mail.custom_args !== undefined && typeof mail.custom_args !== 'string') {
+    errors.push({ field: 'custom_args', message: `Invalid type. Expected: string, given: ${jsonType(mail.custom_args)}.`, help: help('custom_args') });
   }
   const templated = typeof mail.template_id === 'string';
   const everySubject = Array.isArray(ps) && ps.length > 0 && ps.every((p) => typeof p.subject === 'string' && p.subject);
@@ -55,8 +61,30 @@ export function mailProblems(mail: Mail): SendgridErrorReply['body']['errors'] {
   return errors;
 }
 
-export function recipientsOf(mail: Mail): string[] {
-  return (mail.personalizations ?? []).flatMap((p) => [...(p.to ?? []), ...(p.cc ?? []), ...(p.bcc ?? [])].map((a) => String(a.email)));
+/** The type name JSON Schema validation reports, as SendGrid's errors quote it. */
+function jsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v;
+}
+
+/** personalizations[].custom_args: an object whose values are strings. */
+function customArgsProblems(args: unknown, field: string): SendgridErrorReply['body']['errors'] {
+  if (args === undefined) return [];
+  const help = 'http://sendgrid.com/docs/API_Reference/Web_API_v3/Mail/errors.html#message.personalizations.custom_args';
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) return [{ field, message: `Invalid type. Expected: object, given: ${jsonType(args)}.`, help }];
+  return Object.entries(args)
+    .filter(([, v]) => typeof v !== 'string')
+    .map(([k, v]) => ({ field: `${field}.${k}`, message: `Invalid type. Expected: string, given: ${jsonType(v)}.`, help }));
+}
+
+/** One row per recipient (to, cc, bcc of every personalization), with its personalization's custom_args (checked as strings by mailProblems). */
+export function rowsOf(mail: Mail): { email: string; customArgs: Record<string, string> }[] {
+  return (mail.personalizations ?? []).flatMap((p) => {
+    const customArgs = (p.custom_args ?? {}) as Record<string, string>;
+    return [...(p.to ?? []), ...(p.cc ?? []), ...(p.bcc ?? [])].map((a) => ({ email: String(a.email), customArgs }));
+  });
 }
 
 /** The two query forms the adapter uses, as SendGrid's query language writes them; undefined for anything else. */

@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:cry
 import type { SimulatorOptions } from '../../src/core/adapter.js';
 import { ProviderSimulator } from '../../src/core/provider-simulator.js';
 import { deliverCallback, type PostedCallback, type SimReply, type SimRequest } from '../../src/core/simulator.js';
-import { mailProblems, parseActivityQuery, recipientsOf, sendgridFailure, type SendgridErrorReply } from './simulator-checks.js';
+import { mailProblems, parseActivityQuery, rowsOf, sendgridFailure, type SendgridErrorReply } from './simulator-checks.js';
 import type { SendgridEvent } from './webhook.js';
 
 /**
@@ -28,6 +28,8 @@ export type PostedBatch = PostedCallback;
 
 interface Row {
   email: string;
+  /** Its personalization's custom_args: they come back as top-level fields of each of its events. */
+  customArgs: Record<string, string>;
   msgId: string;
   status: 'processed' | 'delivered' | 'not_delivered';
   lastEventTime: number;
@@ -38,7 +40,6 @@ interface SimMail {
   from: string;
   subject: string;
   rows: Row[];
-  customArgs: Record<string, string>;
   categories: string[];
   planned?: Outcome;
   stage: 'accepted' | 'processed' | 'done';
@@ -141,7 +142,7 @@ export class SendgridSimulator extends ProviderSimulator {
       ...(mail.categories.length ? { category: mail.categories } : {}),
       sg_event_id: randomBytes(16).toString('base64url'),
       sg_message_id: row.msgId,
-      ...mail.customArgs,
+      ...row.customArgs,
       ...extra,
     };
   }
@@ -182,8 +183,13 @@ export class SendgridSimulator extends ProviderSimulator {
       messageId,
       from,
       subject: String(personalization.subject ?? mail.subject ?? ''),
-      rows: recipientsOf(mail).map((email, i) => ({ email, msgId: `${messageId}.filterdrecv-${node}-${i + 1}-${Math.floor(this.clock.now() / 1000).toString(16).toUpperCase()}-${i}.0`, status: 'processed', lastEventTime: this.clock.now() })),
-      customArgs: (mail.custom_args as Record<string, string>) ?? {},
+      rows: rowsOf(mail).map(({ email, customArgs }, i) => ({
+        email,
+        customArgs,
+        msgId: `${messageId}.filterdrecv-${node}-${i + 1}-${Math.floor(this.clock.now() / 1000).toString(16).toUpperCase()}-${i}.0`,
+        status: 'processed',
+        lastEventTime: this.clock.now(),
+      })),
       categories: (mail.categories as string[]) ?? [],
       planned: this.outcomes.shift(),
       stage: 'accepted',

@@ -40,5 +40,5 @@ export async function twilioHealth(ctx: AdapterContext<TwilioConfig>): Promise<H
 export async function twilioSelfTest(ctx: AdapterContext<TwilioConfig>): Promise<string> {
   const account = await fetchAccount(ctx);
   const { balance, currency } = await fetchBalance(ctx);
-  return `Twilio at ${ctx.http.baseUrl} accepted the credentials: ${describe(account)}, balance ${balance} ${currency}`;
+  return `Twilio at ${ctx.http.baseUrl} accepted the credentials: ${describe(account)}, balance ${balance === null ? 'not reported' : `${balance} ${currency ?? ''}`.trim()}`;
 }

@@ -1,16 +1,25 @@
 import { z } from 'zod';
 import { IntegrationError } from '../../src/core/errors.js';
 
-/** The Message resource as Twilio returns it: snake_case, counts as strings, RFC 2822 dates (providers.md §5). */
+/**
+ * The Message resource as Twilio returns it: snake_case, counts as strings,
+ * RFC 2822 dates (providers.md §5). twilio/twilio-oai
+ * (spec/json/twilio_api_v2010.json, api.v2010.account.message) marks every
+ * property nullable; in practice `price` is null until the message is billed,
+ * `date_sent` until it leaves, `error_code`/`error_message` unless it failed,
+ * `from` while a Messaging Service has not yet picked a sender, and
+ * `num_segments` is "0" until then. Only `sid` and `status` are required here:
+ * without them the answer names no message.
+ */
 export interface TwilioMessage {
-  sid?: string;
-  account_sid?: string;
-  to?: string;
+  sid?: string | null;
+  account_sid?: string | null;
+  to?: string | null;
   from?: string | null;
-  body?: string;
-  status?: string;
-  direction?: string;
-  num_segments?: string | number;
+  body?: string | null;
+  status?: string | null;
+  direction?: string | null;
+  num_segments?: string | number | null;
   num_media?: string | number;
   price?: string | null;
   price_unit?: string | null;
@@ -50,7 +59,8 @@ export const messageOutput = z.object({
   /** Twilio's own status, verbatim. */
   status: z.string(),
   outcome: z.enum(['pending', 'sent', 'delivered', 'failed']),
-  to: z.string(),
+  /** Null only if Twilio answered without it and the send's own `to` is not known (twilio-oai: nullable). */
+  to: z.string().nullable(),
   from: z.string().nullable(),
   messagingServiceSid: z.string().optional(),
   numSegments: z.number().int().optional(),
@@ -72,14 +82,15 @@ function iso(rfc2822: string | null | undefined): string | undefined {
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 
-export function toOutput(m: TwilioMessage, reference?: string): MessageOutput {
-  if (!m.sid || !m.status || !m.to) throw new IntegrationError('SERVER_ERROR', 'Twilio answered without a Message sid, status or to');
-  const segments = Number(m.num_segments);
+/** `known.to`: the recipient we asked for, for an answer that leaves `to` null. */
+export function toOutput(m: TwilioMessage, reference?: string, known: { to?: string } = {}): MessageOutput {
+  if (!m.sid || !m.status) throw new IntegrationError('SERVER_ERROR', 'Twilio answered without a Message sid or status');
+  const segments = m.num_segments === null || m.num_segments === undefined || m.num_segments === '' ? Number.NaN : Number(m.num_segments);
   return {
     sid: m.sid,
     status: m.status,
     outcome: outcomeOf(m.status),
-    to: m.to,
+    to: m.to ?? known.to ?? null,
     from: m.from ?? null,
     ...(m.messaging_service_sid ? { messagingServiceSid: m.messaging_service_sid } : {}),
     ...(Number.isInteger(segments) ? { numSegments: segments } : {}),

@@ -94,11 +94,12 @@ export class TwilioSimulator extends ProviderSimulator {
     if (!message) throw new Error(`no message ${sid}`);
     if (message.resource.status === 'queued' || message.resource.status === 'accepted') {
       if (this.options.callbackDelayMs) await this.clock.sleep(this.options.callbackDelayMs);
-      const segments = Number(message.resource.num_segments);
+      const body = typeof message.resource.body === 'string' ? message.resource.body : '';
+      const segments = body ? segmentCount(body) : 1;
       const price = segments * PRICE_PER_SEGMENT;
       this.balance -= price;
-      // A Messaging Service picks the sender from its pool when the message leaves.
-      this.setStatus(message, 'sent', { date_sent: rfc2822(this.clock.now()), price: (-price).toFixed(5), from: message.resource.from ?? this.credentials.from });
+      // A Messaging Service picks the sender from its pool when the message leaves; only then are its segments counted.
+      this.setStatus(message, 'sent', { date_sent: rfc2822(this.clock.now()), price: (-price).toFixed(5), num_segments: String(segments), from: message.resource.from ?? this.credentials.from });
       await this.notify(message);
     }
     if (message.resource.status !== 'sent') return;
@@ -161,7 +162,8 @@ export class TwilioSimulator extends ProviderSimulator {
       from: params.get('From') ?? (service ? null : this.credentials.from),
       body,
       status: service ? 'accepted' : 'queued',
-      num_segments: String(body ? segmentCount(body) : 1),
+      // twilio-oai: "For messages sent via a Messaging Service, num_segments is initially 0, since a sender hasn't yet been assigned."
+      num_segments: service ? '0' : String(body ? segmentCount(body) : 1),
       num_media: String(params.getAll('MediaUrl').length),
       messaging_service_sid: service,
       date_created: now,

@@ -73,6 +73,15 @@ describe('flutterwave adapter against its simulator', () => {
     expect(sim.received(`/transactions/${transactionId}/verify`)).toHaveLength(1);
   });
 
+  it('query of a mobile-money payment by a customer with no phone (no card, phone_number and narration null) is a normal result', async () => {
+    await h.run('charge', { amount: 120, currency: 'GHS', reference: 'order-momo', customer: { email: 'kofi@example.com' }, paymentOptions: 'mobilemoneyghana' });
+    const { transactionId } = await sim.complete('order-momo');
+    const out = await h.executor.execute(h.integration.name, 'query', { transactionId });
+    expect(out).toMatchObject({ ok: true, result: { status: 'succeeded', paymentType: 'mobilemoneyghana', amount: 120, currency: 'GHS', customer: { email: 'kofi@example.com', name: 'Anonymous customer' } } });
+    expect(out.ok && out.result).not.toHaveProperty('card');
+    expect(out.ok && (out.result as { customer: object }).customer).not.toHaveProperty('phone');
+  });
+
   it('query maps a failed payment to failed', async () => {
     await h.run('charge', { amount: 50, reference: 'order-f', customer });
     await sim.complete('order-f', 'failed');

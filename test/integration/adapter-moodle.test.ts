@@ -89,6 +89,10 @@ describe('moodle adapter against its simulator', () => {
       expect(read.grades.map((g: { userId: number }) => g.userId)).toEqual([3, 4]);
       const essay = read.grades[0].items.find((i: { activityId?: number }) => i.activityId === 21);
       expect(essay).toMatchObject({ grade: 87.5, type: 'mod', module: 'assign', max: 100, name: 'Lab report 1' });
+      // The course total answers itemname, itemmodule and itemnumber null (allowed by the external function's description): read as absent.
+      const total = read.grades[0].items.find((i: { type: string }) => i.type === 'course');
+      expect(total).toMatchObject({ itemId: 100, type: 'course', max: 110 });
+      for (const absent of ['name', 'module', 'activityId', 'itemNumber']) expect(total).not.toHaveProperty(absent);
       const one = await h.run('grades', { courseId: 2, userId: 4 });
       expect(one.grades).toHaveLength(1);
       expect(one.grades[0].items.find((i: { activityId?: number }) => i.activityId === 21).grade).toBe(64);

@@ -75,6 +75,22 @@ describe('paystack adapter against its simulator', () => {
     expect(await h.run('query', { reference: 'nope' })).toMatchObject({ status: 'not_found', providerStatus: 'Transaction reference not found' });
   });
 
+  it('query of a mobile-money or bank-transfer payment, whose authorization has bin null (nullable in Paystack\'s OpenAPI), succeeds without the card fields', async () => {
+    await h.run('charge', { amount: 1500, reference: 'ps-momo', email: 'ama@example.com', currency: 'GHS', channels: ['mobile_money'] });
+    await sim.complete('ps-momo');
+    expect(sim.transaction('ps-momo')?.authorization).toMatchObject({ bin: null, signature: null, channel: 'mobile_money' });
+    const momo = await h.run('query', { reference: 'ps-momo' });
+    expect(momo).toMatchObject({ status: 'succeeded', channel: 'mobile_money', amount: 1500, currency: 'GHS', authorization: { bank: 'MTN', reusable: false } });
+    expect(momo.authorization.authorizationCode).toMatch(/^AUTH_/);
+    expect(momo.authorization).not.toHaveProperty('bin');
+
+    // Through the executor as the CLI runs it: an answer Paystack documents is no SERVER_ERROR.
+    await h.run('charge', { amount: 900, reference: 'ps-bt', email: 'ada@example.com', channels: ['bank_transfer', 'card'] });
+    await sim.complete('ps-bt');
+    const viaEngine = await h.executor.execute(h.integration.name, 'query', { reference: 'ps-bt' });
+    expect(viaEngine).toMatchObject({ ok: true, result: { status: 'succeeded', channel: 'bank_transfer' } });
+  });
+
   it('refunds partly and then in full; the transaction reads reversed and a further refund is refused', async () => {
     await h.run('charge', { amount: 1000, reference: 'ps-r', email: 'x@example.com' });
     await sim.complete('ps-r');

@@ -45,7 +45,7 @@ describe('sendgrid adapter against its simulator', () => {
       expect(req.headers.authorization).toBe(`Bearer ${sim.credentials.apiKey}`);
       expect(req.headers.accept).toBe('application/json');
       expect(req.parsed).toEqual({
-        personalizations: [{ to: [{ email: 'amina@example.com', name: 'Amina' }], cc: [{ email: 'ops@example.com' }] }],
+        personalizations: [{ to: [{ email: 'amina@example.com', name: 'Amina' }], cc: [{ email: 'ops@example.com' }], custom_args: { orderId: 'A-17', integrations_reference: 'rcpt-1' } }],
         from: { email: sim.credentials.from },
         subject: 'Your receipt',
         content: [
@@ -53,8 +53,25 @@ describe('sendgrid adapter against its simulator', () => {
           { type: 'text/html', value: mail.html },
         ],
         categories: ['receipts'],
-        custom_args: { orderId: 'A-17', integrations_reference: 'rcpt-1' },
       });
+      // Every recipient's events carry the personalization's args, ours among them.
+      await sim.idle();
+      const events = hooks.received.flatMap((r) => JSON.parse(r.body) as Record<string, unknown>[]);
+      expect(events.length).toBeGreaterThan(0);
+      for (const e of events) expect(e).toMatchObject({ orderId: 'A-17', integrations_reference: 'rcpt-1' });
+    });
+
+    it('the simulator refuses an object as the top-level custom_args (a string in SendGrid\'s OpenAPI) and non-string personalization args, in SendGrid\'s 400 shape', async () => {
+      const post = (body: unknown) =>
+        fetch(`${sim.url}${SEND}`, { method: 'POST', headers: { authorization: `Bearer ${sim.credentials.apiKey}`, 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+      const base = { personalizations: [{ to: [{ email: 'a@example.com' }] }], from: { email: sim.credentials.from }, subject: 's', content: [{ type: 'text/plain', value: 'x' }] };
+      const top = await post({ ...base, custom_args: { integrations_reference: 'r' } });
+      expect(top.status).toBe(400);
+      expect(await top.json()).toEqual({ errors: [{ field: 'custom_args', message: 'Invalid type. Expected: string, given: object.', help: expect.any(String) }] });
+      const nested = await post({ ...base, personalizations: [{ to: [{ email: 'a@example.com' }], custom_args: { order: 17 } }] });
+      expect(nested.status).toBe(400);
+      expect(await nested.json()).toEqual({ errors: [{ field: 'personalizations.0.custom_args.order', message: 'Invalid type. Expected: string, given: integer.', help: expect.any(String) }] });
+      expect((await post({ ...base, custom_args: 'batch-7', personalizations: [{ to: [{ email: 'a@example.com' }], custom_args: { order: '17' } }] })).status).toBe(202);
     });
 
     it('in sandbox mode sends the flag, gets 200 and no events', async () => {

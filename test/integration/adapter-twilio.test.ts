@@ -120,6 +120,50 @@ describe('twilio adapter against its simulator', () => {
     });
   });
 
+  describe('answers twilio-oai marks nullable', () => {
+    it('a message still queued (price, date_sent, error_code null) and one a Messaging Service has not yet sent (from null, num_segments "0") are normal results', async () => {
+      const held = await startTwilioSimulator({ clock, autoDeliver: false });
+      const h2 = harness(twilio, held.config, { clock });
+      try {
+        const sent = await h2.run('send', sms);
+        expect(held.messages.get(sent.sid)!.resource).toMatchObject({ status: 'queued', price: null, date_sent: null, error_code: null, error_message: null });
+        const queued = await h2.executor.execute(h2.integration.name, 'query', { sid: sent.sid });
+        expect(queued).toMatchObject({ ok: true, result: { sid: sent.sid, status: 'queued', outcome: 'pending', to: '+254711222333' } });
+        for (const absent of ['price', 'dateSent', 'errorCode', 'errorMessage']) expect(queued.ok && queued.result).not.toHaveProperty(absent);
+
+        const viaService = await h2.run('send', { to: '+14155550100', messagingServiceSid: held.credentials.messagingServiceSid, message: 'hello' });
+        expect(viaService).toMatchObject({ status: 'accepted', from: null, numSegments: 0 });
+        await held.advance(viaService.sid);
+        expect(await h2.run('query', { sid: viaService.sid })).toMatchObject({ status: 'delivered', from: held.credentials.from, numSegments: 1, price: '-0.00790', priceUnit: 'USD' });
+      } finally {
+        await h2.close();
+        await held.close();
+      }
+    });
+
+    it('a Message with to, body and num_segments null, and a Balance with balance and currency null, are reported as such, not as SERVER_ERROR', async () => {
+      const sent = await h.run('send', sms);
+      const resource = sim.messages.get(sent.sid)!.resource;
+      sim.failNext({ kind: 'status', status: 200, body: { ...resource, to: null, body: null, num_segments: null } }, 1, /\/Messages\/SM/);
+      const fetched = await h.executor.execute(h.integration.name, 'query', { sid: sent.sid });
+      expect(fetched).toMatchObject({ ok: true, result: { sid: sent.sid, to: null } });
+      expect(fetched.ok && fetched.result).not.toHaveProperty('numSegments');
+
+      // A lost answer reconciled from the list, where Twilio left body and to null.
+      await h.close();
+      h = harness(twilio, sim.config, { clock, timeoutMs: 250 });
+      sim.acceptThenStall(1);
+      expect((await h.executor.execute(h.integration.name, 'send', { ...sms, reference: 'otp-2' })).ok).toBe(false);
+      const created = [...sim.messages.values()].at(-1)!.resource;
+      sim.failNext({ kind: 'status', status: 200, body: { messages: [{ ...created, to: null, body: null }], next_page_uri: null, page: 0, page_size: 50 } }, 1, MESSAGES);
+      const found = await h.executor.execute(h.integration.name, 'query', { reference: 'otp-2' });
+      expect(found).toMatchObject({ ok: true, result: { sid: created.sid, to: '+254711222333', reference: 'otp-2' } });
+
+      sim.failNext({ kind: 'status', status: 200, body: { account_sid: sim.credentials.accountSid, balance: null, currency: null } }, 1, /Balance\.json$/);
+      expect(await h.executor.execute(h.integration.name, 'balance', {})).toMatchObject({ ok: true, result: { balance: null, currency: null } });
+    });
+  });
+
   describe('error mapping', () => {
     it('maps bad credentials to AUTHENTICATION_FAILED keeping code 20003, without the token in the message', async () => {
       const h2 = harness(twilio, { ...sim.config, authToken: 'not-the-auth-token' }, { clock });

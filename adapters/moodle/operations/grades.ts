@@ -2,19 +2,27 @@ import { z } from 'zod';
 import { defineOperation } from '../../../src/core/adapter.js';
 import { callMoodle, type MoodleContext } from '../client.js';
 
+/**
+ * A grade item of gradereport_user_get_grade_items (moodle/moodle
+ * grade/report/user/classes/external/user.php): itemname, itemmodule,
+ * iteminstance, itemnumber and graderaw allow null (the course total has no
+ * name, module or number; an ungraded item no raw grade); cmid, grademin,
+ * grademax, gradeformatted and gradeislocked are optional, so each is read by
+ * its type and left out when it is not there.
+ */
 interface GradeItem {
   id: number;
   itemname?: string | null;
   itemtype: string;
   itemmodule?: string | null;
   itemnumber?: number | null;
-  cmid?: number;
+  cmid?: number | null;
   graderaw?: number | null;
-  gradeformatted?: string;
-  grademin?: number;
-  grademax?: number;
+  gradeformatted?: string | null;
+  grademin?: number | null;
+  grademax?: number | null;
   locked?: boolean;
-  gradeislocked?: boolean;
+  gradeislocked?: boolean | null;
 }
 
 interface UserGrades {
@@ -63,13 +71,13 @@ export const grades = defineOperation({
           ...(i.itemname ? { name: i.itemname } : {}),
           type: i.itemtype,
           ...(i.itemmodule ? { module: i.itemmodule } : {}),
-          ...(i.cmid !== undefined ? { activityId: i.cmid } : {}),
+          ...(typeof i.cmid === 'number' ? { activityId: i.cmid } : {}),
           ...(typeof i.itemnumber === 'number' ? { itemNumber: i.itemnumber } : {}),
           grade: typeof i.graderaw === 'number' ? i.graderaw : null,
-          ...(i.gradeformatted !== undefined ? { formatted: i.gradeformatted } : {}),
-          ...(i.grademin !== undefined ? { min: i.grademin } : {}),
-          ...(i.grademax !== undefined ? { max: i.grademax } : {}),
-          ...(i.gradeislocked !== undefined ? { locked: i.gradeislocked } : {}),
+          ...(typeof i.gradeformatted === 'string' ? { formatted: i.gradeformatted } : {}),
+          ...(typeof i.grademin === 'number' ? { min: i.grademin } : {}),
+          ...(typeof i.grademax === 'number' ? { max: i.grademax } : {}),
+          ...(typeof i.gradeislocked === 'boolean' ? { locked: i.gradeislocked } : {}),
         })),
       })),
     };

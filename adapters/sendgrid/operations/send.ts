@@ -6,7 +6,12 @@ import { sendgridRequest } from '../api.js';
 import { sendgridError } from '../errors.js';
 import { saveSend } from '../ledger.js';
 
-/** The custom arg carrying our reference: it comes back on every event of the message. */
+/**
+ * The custom arg carrying our reference: it comes back on every event of the
+ * message. Sent under personalizations[].custom_args, where SendGrid's
+ * OpenAPI (sendgrid/sendgrid-oai, POST /v3/mail/send) allows an object; the
+ * top-level custom_args is typed there as a string.
+ */
 export const REFERENCE_ARG = 'integrations_reference';
 
 const recipients = z.union([address, z.array(address).min(1).max(1000)]);
@@ -58,14 +63,21 @@ export const send = defineOperation({
       method: 'POST',
       path: '/v3/mail/send',
       json: {
-        personalizations: [{ to, ...(cc ? { cc } : {}), ...(bcc ? { bcc } : {}), ...(input.dynamicTemplateData ? { dynamic_template_data: input.dynamicTemplateData } : {}) }],
+        personalizations: [
+          {
+            to,
+            ...(cc ? { cc } : {}),
+            ...(bcc ? { bcc } : {}),
+            ...(input.dynamicTemplateData ? { dynamic_template_data: input.dynamicTemplateData } : {}),
+            custom_args: { ...input.customArgs, [REFERENCE_ARG]: reference },
+          },
+        ],
         from: toAddress(input.from ?? ctx.config.from),
         ...(input.replyTo ? { reply_to: toAddress(input.replyTo) } : {}),
         ...(input.subject ? { subject: input.subject } : {}),
         ...(content.length ? { content } : {}),
         ...(input.templateId ? { template_id: input.templateId } : {}),
         ...(input.categories ? { categories: input.categories } : {}),
-        custom_args: { ...input.customArgs, [REFERENCE_ARG]: reference },
         ...(ctx.config.sandboxMode ? { mail_settings: { sandbox_mode: { enable: true } } } : {}),
       },
     });

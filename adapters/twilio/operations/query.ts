@@ -65,7 +65,8 @@ async function findCreated(ctx: AdapterContext<TwilioConfig>, record: SendRecord
       const at = createdAt(m);
       if (at === undefined || Math.abs(at - record.sentAt) > CLOCK_SKEW_MS) return false;
       if (record.messagingServiceSid && m.messaging_service_sid !== record.messagingServiceSid) return false;
-      return record.bodySha256 === undefined || bodyHash(m.body) === record.bodySha256;
+      // A body Twilio left null (nullable in twilio-oai) cannot be compared: it counts neither for nor against.
+      return record.bodySha256 === undefined || m.body === null || m.body === undefined || bodyHash(m.body) === record.bodySha256;
     })
     .sort((a, b) => Math.abs((createdAt(a) ?? 0) - record.sentAt) - Math.abs((createdAt(b) ?? 0) - record.sentAt));
   if (matches.length === 0) {
@@ -75,7 +76,7 @@ async function findCreated(ctx: AdapterContext<TwilioConfig>, record: SendRecord
       { details: { reference: record.reference } },
     );
   }
-  const found = toOutput(matches[0], record.reference);
+  const found = toOutput(matches[0], record.reference, { to: record.to });
   await saveSend(ctx, { ...record, sid: found.sid });
   return { ...found, ...(matches.length > 1 ? { candidates: matches.slice(1).map((m) => m.sid as string) } : {}) };
 }

@@ -57,7 +57,7 @@ export const send = defineOperation({
     });
     if (res.status !== 201 && res.status !== 200) throw twilioError(res, ctx.clock.now(), 'send');
     const message = res.json<TwilioMessage>();
-    const out = toOutput(message, reference);
+    const out = toOutput(message, reference, { to: input.to });
     await saveSend(ctx, { ...record, sid: out.sid });
     return { ...out, reference };
   },

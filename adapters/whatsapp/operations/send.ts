@@ -25,6 +25,8 @@ export const sendInput = z
   .refine((v) => (v.text === undefined) !== (v.template === undefined), { message: 'give exactly one of text or template', path: ['text'] });
 
 interface SendResponse {
+  // WhatsApp-Nodejs-SDK MessagesResponseObject (providers.md §6); no OpenAPI is published. Only messages[0].id
+  // is required; contacts and message_status (whatsapp-api-js: optional) are read when present.
   contacts?: { input?: string; wa_id?: string }[];
   messages?: { id?: string; message_status?: string }[];
 }
