@@ -66,6 +66,8 @@ export interface DaemonSettings {
   publicUrl?: string;
   maxBodyBytes: number;
   trustProxy: boolean;
+  /** Deepest nesting of a JSON webhook body that processing accepts (default 128). */
+  maxJsonDepth: number;
 }
 
 export interface LoadedConfig {

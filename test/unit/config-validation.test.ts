@@ -137,6 +137,6 @@ export default { name: 'acme', kind: 'generic', description: 'third-party', conf
   it('accepts a config without integrations and a daemon section', async () => {
     const loaded = await withConfig({ daemon: { port: 0, publicUrl: 'https://hooks.example.com', maxBodyBytes: 2048 } });
     expect(loaded.integrations).toEqual({});
-    expect(loaded.daemon).toEqual({ host: '127.0.0.1', port: 0, publicUrl: 'https://hooks.example.com', maxBodyBytes: 2048, trustProxy: false });
+    expect(loaded.daemon).toEqual({ host: '127.0.0.1', port: 0, publicUrl: 'https://hooks.example.com', maxBodyBytes: 2048, trustProxy: false, maxJsonDepth: 128 });
   });
 });
