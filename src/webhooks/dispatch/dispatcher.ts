@@ -179,7 +179,8 @@ export class Dispatcher {
     try {
       return await webhooks.settle(results);
     } catch (error) {
-      if (isStoreOutage(error) || results.length === 1 && !results[0].ok) throw error;
+      // Nothing to split: a lone failure mark the store refuses is the store's problem.
+      if (isStoreOutage(error) || (results.length === 1 && !results[0].ok)) throw error;
     }
     const stored: StoredEvent[][] = [];
     for (let i = 0; i < results.length; i++) {
