@@ -17,7 +17,7 @@ export const pesapalConfig = z
       z.url().optional(),
       'Where Pesapal sends IPNs: the daemon URL ending in the webhook path token (so it is kept secret); registered once',
     ),
-    ipnNotificationType: z.enum(['GET', 'POST']).default('POST').describe('How Pesapal delivers IPNs; the daemon ingests POST'),
+    ipnNotificationType: z.enum(['GET', 'POST']).default('POST').describe('How Pesapal delivers IPNs; the daemon ingests both'),
     ipnId: z.string().optional().describe('An IPN id registered already; skips registration'),
     callbackUrl: z.url().optional().describe("Where the customer's browser returns after paying, when a charge names none"),
     currency: z.string().length(3).default('KES').describe('Currency used when a charge names none'),

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { SimulatorOptions } from '../../src/core/adapter.js';
 import { ProviderSimulator } from '../../src/core/provider-simulator.js';
-import { LostAnswers, postCallback, type SimReply, type SimRequest } from '../../src/core/simulator.js';
+import { LostAnswers, type SimReply, type SimRequest } from '../../src/core/simulator.js';
 import { TOKEN_LIFETIME_MS } from './token.js';
 import { paymentPage } from './simulator-page.js';
 
@@ -46,6 +46,8 @@ export interface IpnDelivery {
   body?: string;
   /** The receiver's status; 0 when unreachable. */
   status: number;
+  /** The receiver's answer: Pesapal reads the echoed fields and status 200 from it. */
+  answer?: string;
 }
 
 const pesapalError = (status: number, code: string, message: string, type = 'api_error'): SimReply => ({
@@ -135,18 +137,10 @@ export class PesapalSimulator extends ProviderSimulator {
     if (order.ipn.type === 'GET') {
       const target = new URL(order.ipn.url);
       for (const [k, v] of Object.entries(fields)) target.searchParams.set(k, v);
-      let status = 0;
-      try {
-        const res = await fetch(target);
-        await res.arrayBuffer();
-        status = res.status;
-      } catch {
-        status = 0;
-      }
-      delivery = { method: 'GET', url: target.toString(), status };
+      delivery = { method: 'GET', url: target.toString(), ...(await send(target, { method: 'GET' })) };
     } else {
       const body = JSON.stringify(fields);
-      delivery = { method: 'POST', url: order.ipn.url, body, status: await postCallback(order.ipn.url, body, { 'content-type': 'application/json' }) };
+      delivery = { method: 'POST', url: order.ipn.url, body, ...(await send(order.ipn.url, { method: 'POST', body, headers: { 'content-type': 'application/json' } })) };
     }
     this.deliveries.push(delivery);
     return delivery;
@@ -320,5 +314,15 @@ export class PesapalSimulator extends ProviderSimulator {
       headers: { 'content-type': 'text/plain; charset=utf-8' },
       body: `Order ${req.query.OrderMerchantReference ?? ''} (${req.query.OrderTrackingId ?? '-'}) returned from the payment page\n`,
     }));
+  }
+}
+
+/** One IPN request: the receiver's status and answer (status 0 when it could not be reached). */
+async function send(url: string | URL, init: RequestInit): Promise<{ status: number; answer?: string }> {
+  try {
+    const res = await fetch(url, init);
+    return { status: res.status, answer: await res.text() };
+  } catch {
+    return { status: 0 };
   }
 }

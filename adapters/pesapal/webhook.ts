@@ -56,16 +56,45 @@ export function parseIpn(req: InboundWebhook): NormalizedEvent[] {
   ];
 }
 
+/**
+ * Every status change of an order arrives as the same three fields, so an
+ * IPN is a repeat only within this window (Pesapal resending one whose answer
+ * it did not get); a later one may announce a new status and is processed.
+ */
+export const IPN_REPEAT_WINDOW_MS = 60_000;
+
+/** The delivery's de-duplication key: its fields and the window it arrived in. */
+export function ipnEventId(req: InboundWebhook): string {
+  const ipn = readIpn(req);
+  return `${ipn.notificationType}:${ipn.orderTrackingId}:${ipn.reference ?? ''}:${Math.floor(req.receivedAt / IPN_REPEAT_WINDOW_MS)}`;
+}
+
+/** The answer Pesapal expects: the IPN's fields echoed with status 200 (anything else makes it resend). */
+export function ipnAnswer(req: InboundWebhook): string {
+  let ipn: IpnNotice | undefined;
+  try {
+    ipn = readIpn(req);
+  } catch {
+    // Stored all the same (processing reports it); Pesapal still reads the status.
+  }
+  return JSON.stringify({
+    orderNotificationType: ipn?.notificationType ?? 'IPNCHANGE',
+    orderTrackingId: ipn?.orderTrackingId ?? '',
+    orderMerchantReference: ipn?.reference ?? '',
+    status: 200,
+  });
+}
+
 export const webhook: WebhookSection<PesapalConfig> = {
   // Unsigned: the IPN URL registered with Pesapal ends in a secret path token. Pesapal
   // advises against IP allow-lists (providers.md §3), so none is declared.
   verification: { scheme: 'token', location: 'path' },
-  // No eventId on purpose: every status change of an order arrives as the same three
-  // fields, so de-duplicating on them would drop a later change (FAILED, then COMPLETED).
+  // An IPN URL may be registered for GET (ipnNotificationType): the same fields in the query.
+  acceptsGet: true,
+  eventId: (req) => ipnEventId(req),
   parse: (req) => parseIpn(req),
-  // Pesapal wants JSON back (500 = retry). It echoes the IPN's fields in its docs; a static
-  // acknowledgement cannot, so it carries the status Pesapal reads.
-  acknowledge: { status: 200, contentType: 'application/json', body: '{"orderNotificationType":"IPNCHANGE","status":200}' },
+  // Pesapal wants JSON back echoing the IPN (500 = retry).
+  acknowledge: { status: 200, contentType: 'application/json', body: ipnAnswer },
   sampleEvents: ['payment.notified'],
   sample() {
     const body = { OrderTrackingId: randomUUID(), OrderMerchantReference: `sample-${Date.now()}`, OrderNotificationType: 'IPNCHANGE' };

@@ -104,6 +104,7 @@ export async function resolveConfig(exported: unknown, options: ResolveOptions):
       ...(parsed.daemon.publicUrl ? { publicUrl: parsed.daemon.publicUrl } : {}),
       maxBodyBytes: parsed.daemon.maxBodyBytes,
       trustProxy: parsed.daemon.trustProxy,
+      maxJsonDepth: parsed.daemon.maxJsonDepth,
     },
     webhooks: {
       ...(parsed.webhooks.deliverySchedule ? { deliveryScheduleMs: parsed.webhooks.deliverySchedule } : {}),

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { DEFAULT_MAX_JSON_DEPTH, MAX_NESTING } from '../core/nesting.js';
 import { DURATION_HINT, parseDuration } from './duration.js';
 
 /** Integration names: they appear in URLs (/webhooks/<name>), env var names and CLI arguments. */
@@ -141,6 +142,8 @@ export const configFileSchema = z.strictObject({
       publicUrl: z.url().optional(),
       maxBodyBytes: z.int().positive().default(1024 * 1024),
       trustProxy: trustProxySchema,
+      // Bounded above so that nothing walking a payload can exhaust the stack (src/core/nesting.ts).
+      maxJsonDepth: z.int().min(1).max(MAX_NESTING - 1).default(DEFAULT_MAX_JSON_DEPTH),
     })
     .prefault({}),
   /** Outbound delivery to subscribers: the delay before each attempt, first to last. */

@@ -89,6 +89,8 @@ export interface DaemonSettings {
   maxBodyBytes: number;
   /** Addresses or CIDRs of the reverse proxies whose X-Forwarded-* headers are believed; empty: none. */
   trustProxy: string[];
+  /** Deepest nesting of a JSON webhook body that processing accepts (default 128). */
+  maxJsonDepth: number;
 }
 
 export interface LoadedConfig {

@@ -111,8 +111,17 @@ export interface WebhookSection<C = any> {
   /** The provider's own id of this delivery, for de-duplication (runs on the request path: keep it cheap). */
   eventId?(req: InboundWebhook, ctx: { integration: string; config: C }): string | undefined;
   parse(req: InboundWebhook, ctx: { integration: string; config: C }): NormalizedEvent[] | Promise<NormalizedEvent[]>;
-  /** What the provider expects back on success (M-Pesa wants a JSON ack); default 200 with {"ok":true}. */
-  acknowledge?: { status?: number; contentType?: string; body: string };
+  /**
+   * What the provider expects back on success (M-Pesa wants a JSON ack); default 200 with {"ok":true}.
+   * A body function echoes the request (Pesapal's IPN answer); it must be cheap and never throw.
+   */
+  acknowledge?: { status?: number; contentType?: string; body: string | ((req: InboundWebhook) => string) };
+  /**
+   * The provider may also deliver as GET, fields in the query and no body
+   * (a Pesapal IPN URL registered for GET): the daemon ingests those as it
+   * does POSTs (verified, stored, acknowledged, processed).
+   */
+  acceptsGet?: boolean;
   /** A realistic sample delivery, for `webhooks trigger`; signing is done by the verification scheme. */
   sample?(eventType: string | undefined, config: C): { path?: string; headers?: Record<string, string>; body: string; eventType: string };
   /** Event types `sample` can build. */

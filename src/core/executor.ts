@@ -11,6 +11,7 @@ import type { AdapterRegistry } from './registry.js';
 import { IntegrationError, toIntegrationError } from './errors.js';
 import { UsageError } from './usage-error.js';
 import { canonicalJson } from './canonical-json.js';
+import { NestingError } from './nesting.js';
 import { backoffDelay } from './backoff.js';
 import { classifyOutcome, mayRetry } from './retry-safety.js';
 import { buildContext } from './context.js';
@@ -81,7 +82,14 @@ const RETRY_AFTER_CEILING = 4;
 
 /** SHA-256 of canonical JSON of what makes two calls the same call. */
 export function deriveIdempotencyKey(integration: string, operation: string, payload: unknown, tenant?: string): string {
-  return createHash('sha256').update(canonicalJson({ integration, operation, payload, tenant: tenant ?? null })).digest('hex');
+  let canonical: string;
+  try {
+    canonical = canonicalJson({ integration, operation, payload, tenant: tenant ?? null });
+  } catch (error) {
+    if (error instanceof NestingError) throw new IntegrationError('VALIDATION_FAILED', `payload for ${integration} ${operation} nests deeper than ${error.limit} levels`, { requestSent: false });
+    throw error;
+  }
+  return createHash('sha256').update(canonical).digest('hex');
 }
 
 export interface ResolvedOperation {

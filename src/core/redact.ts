@@ -1,3 +1,5 @@
+import { MAX_NESTING } from './nesting.js';
+
 /**
  * Redaction: what goes into logs, queue payloads, errors and anything
  * printed passes through here. Three nets: configured field paths, field
@@ -5,6 +7,9 @@
  * integration's secrets wherever they appear in a string.
  */
 export const REDACTED = '[REDACTED]';
+
+/** What stands in for a value nested past MAX_NESTING: redaction feeds logs and serializers, which must never overflow the stack. */
+export const TOO_DEEP = `[nested deeper than ${MAX_NESTING} levels]`;
 
 /** Field names that hold credentials whatever the provider calls the rest. */
 const SECRET_NAME = /^(password|passwd|pass|secret|client_?secret|api_?key|apikey|access_?token|refresh_?token|token|authorization|securitycredential|consumer_?secret|passkey|private_?key|card_?number|cvv|cvc|pin|wstoken|id_token)$/i;
@@ -31,6 +36,7 @@ export function scrub(text: string, values: string[] = []): string {
 
 function walk(value: unknown, at: string[], paths: string[][], values: string[]): unknown {
   if (typeof value === 'string') return values.length ? scrub(value, values) : value;
+  if (value && typeof value === 'object' && at.length >= MAX_NESTING) return TOO_DEEP;
   if (Array.isArray(value)) return value.map((v, i) => walk(v, [...at, String(i)], paths, values));
   if (value && typeof value === 'object') {
     if (Buffer.isBuffer(value)) return `<${value.length} bytes>`;

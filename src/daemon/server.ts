@@ -8,7 +8,7 @@ import type { AdapterRegistry } from '../core/registry.js';
 import type { LoadedConfig } from '../config/types.js';
 import type { Store } from '../store/types.js';
 import { Dispatcher, type EventListener } from '../webhooks/dispatch/dispatcher.js';
-import { WebhookEndpoints, type WebhookEndpoint } from '../webhooks/ingest/endpoints.js';
+import { WebhookEndpoints, acknowledgementBody, type WebhookEndpoint } from '../webhooks/ingest/endpoints.js';
 import { GroupCommit } from '../webhooks/ingest/group-commit.js';
 import { Ingest, UNKNOWN_INTEGRATION } from '../webhooks/ingest/ingest.js';
 import { ThreadedWebhookWriter, withWriter } from '../webhooks/ingest/store-writer.js';
@@ -154,7 +154,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     }
     const started = performance.now();
     const request = {
-      method: 'POST',
+      method: req.method === 'GET' ? 'GET' : 'POST',
       path,
       query,
       headers: flatHeaders(req),
@@ -165,7 +165,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const result = await ingest.receive(endpoint, request);
     switch (result.kind) {
       case 'accepted':
-        send(res, endpoint.ack.status, endpoint.ack.body, endpoint.ack.contentType);
+        send(res, endpoint.ack.status, acknowledgementBody(endpoint.ack, request), endpoint.ack.contentType);
         metrics.acknowledged(endpoint.name, (performance.now() - started) / 1000);
         log.debug('webhook stored', { integration: endpoint.name, webhookId: result.id, eventId: result.eventId, duplicate: result.duplicate });
         return;
@@ -233,13 +233,15 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       rejectRequest(req, UNKNOWN_INTEGRATION, 'unknown-integration', 404, path);
       return sendError(res, 404, 'unknown integration');
     }
-    if (req.method === 'GET' || req.method === 'HEAD') {
+    // A GET is a delivery for providers that notify by GET (fields in the query), else Meta's subscription handshake.
+    const getDelivery = req.method === 'GET' && endpoint.section.acceptsGet === true && !('hub.mode' in query);
+    if ((req.method === 'GET' || req.method === 'HEAD') && !getDelivery) {
       req.resume();
       return handshake(req, res, endpoint, path, query);
     }
-    if (req.method !== 'POST') {
+    if (req.method !== 'POST' && !getDelivery) {
       req.resume();
-      return sendError(res, 405, 'method not allowed', { allow: endpoint.verifyToken ? 'GET, POST' : 'POST' });
+      return sendError(res, 405, 'method not allowed', { allow: endpoint.verifyToken || endpoint.section.acceptsGet ? 'GET, POST' : 'POST' });
     }
     if (!endpoint.integration.enabled) {
       req.resume();

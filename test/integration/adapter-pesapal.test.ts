@@ -30,7 +30,7 @@ describe('pesapal adapter against its simulator', () => {
     expect(pesapal.operations.refund.retry).toBe('unsafe');
     expect(pesapal.operations.query.retry).toBe('safe');
     expect(pesapal.webhook?.verification).toEqual({ scheme: 'token', location: 'path' });
-    expect(pesapal.webhook?.eventId).toBeUndefined();
+    expect(pesapal.webhook?.acceptsGet).toBe(true);
   });
 
   it('the first charge fetches a token, registers the IPN URL once, and submits the order; the next reuses both', async () => {

@@ -16,7 +16,7 @@ export function testConfig(
     dir,
     store: { backend: 'sqlite', path: options.storePath ?? join(dir, 'store.db'), busyTimeoutMs: 5_000 },
     idempotency: { ttlMs: options.ttlMs ?? 86_400_000 },
-    daemon: { host: '127.0.0.1', port: 0, maxBodyBytes: 1_048_576, trustProxy: [], ...options.daemon },
+    daemon: { host: '127.0.0.1', port: 0, maxBodyBytes: 1_048_576, trustProxy: [], maxJsonDepth: 128, ...options.daemon },
     integrations: Array.isArray(integrations) ? Object.fromEntries(integrations.map((i) => [i.name, i])) : integrations,
     unresolved: {},
     adapterPackages: [],

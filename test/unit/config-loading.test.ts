@@ -88,7 +88,7 @@ export default defineConfig({ integrations: { files: { adapter: 'fixture-store',
     const loaded = await load();
     expect(loaded.store).toEqual({ backend: 'sqlite', path: join(t.dir, '.integrations', 'integrations.db'), busyTimeoutMs: 5000 });
     expect(loaded.idempotency).toEqual({ ttlMs: 86_400_000 });
-    expect(loaded.daemon).toEqual({ host: '127.0.0.1', port: 8787, maxBodyBytes: 1024 * 1024, trustProxy: [] });
+    expect(loaded.daemon).toEqual({ host: '127.0.0.1', port: 8787, maxBodyBytes: 1024 * 1024, trustProxy: [], maxJsonDepth: 128 });
     expect(loaded.adapterPackages).toEqual([]);
     const pay = loaded.integrations.pay;
     expect(pay).toMatchObject({

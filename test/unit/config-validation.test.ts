@@ -148,6 +148,15 @@ export default { name: 'acme', kind: 'generic', description: 'third-party', conf
   it('accepts a config without integrations and a daemon section', async () => {
     const loaded = await withConfig({ daemon: { port: 0, publicUrl: 'https://hooks.example.com', maxBodyBytes: 2048 } });
     expect(loaded.integrations).toEqual({});
-    expect(loaded.daemon).toEqual({ host: '127.0.0.1', port: 0, publicUrl: 'https://hooks.example.com', maxBodyBytes: 2048, trustProxy: [] });
+    expect(loaded.daemon).toEqual({ host: '127.0.0.1', port: 0, publicUrl: 'https://hooks.example.com', maxBodyBytes: 2048, trustProxy: [], maxJsonDepth: 128 });
+  });
+
+  it('daemon.maxJsonDepth: a whole number from 1 to 999, default 128', async () => {
+    expect((await withConfig({ daemon: { maxJsonDepth: 32 } })).daemon.maxJsonDepth).toBe(32);
+    for (const bad of [0, 1000, 12.5, '64']) {
+      const err = await thrown(() => withConfig({ daemon: { maxJsonDepth: bad } }));
+      expect(err.category).toBe('CONFIG_INVALID');
+      expect(err.issues?.join('\n')).toMatch(/daemon\.maxJsonDepth/);
+    }
   });
 });

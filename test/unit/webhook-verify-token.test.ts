@@ -27,6 +27,12 @@ describe('token in the path (the default)', () => {
     expect(verify(req('/'), ctx)).toMatchObject({ reason: 'missing-token' });
   });
 
+  it('a callback URL without its token segment is missing-token, not a wrong token named after the integration', () => {
+    expect(verify(req('/webhooks/mpesa'), ctx)).toEqual({ ok: false, reason: 'missing-token', status: 401 });
+    expect(verify(req('/webhooks/mpesa/'), ctx)).toMatchObject({ reason: 'missing-token' });
+    expect(verify(req('/webhooks/mpesa/x'), ctx)).toMatchObject({ reason: 'bad-token' });
+  });
+
   it('signs by appending the token to the path', () => {
     const input = { body, path: '/webhooks/mpesa', now: NOW };
     const signed = signWebhook(settings('token', [SECRET]), input);

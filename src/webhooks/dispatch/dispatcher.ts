@@ -1,6 +1,7 @@
 import type { InboundWebhook, Logger } from '../../core/adapter.js';
 import type { Clock } from '../../core/clock.js';
 import { silentLogger } from '../../core/logger.js';
+import { StoreError, mapSqliteError } from '../../store/errors.js';
 import type { Store } from '../../store/types.js';
 import type { ProcessingResult, StoredEvent } from '../../store/webhook-types.js';
 import type { WebhookEndpoints } from '../ingest/endpoints.js';
@@ -134,7 +135,11 @@ export class Dispatcher {
     return count;
   }
 
-  /** Parses, stores and announces a batch; never throws for a parser's failure. */
+  /**
+   * Parses, stores and announces a batch. A delivery that cannot be parsed
+   * or stored, whatever the error, is recorded as failed alone; it throws
+   * only when the store itself cannot be written (the rows stay `received`).
+   */
   async run(jobs: DispatchJob[]): Promise<DispatchOutcome[]> {
     if (jobs.length === 0) return [];
     const started = performance.now();
@@ -149,7 +154,7 @@ export class Dispatcher {
       const parsed = await parseEvents(endpoint, job.request);
       results.push(parsed.ok ? { id: job.id, at, ok: true, events: parsed.events } : { id: job.id, at, ok: false, error: parsed.error });
     }
-    const stored = await this.options.store.webhooks.settle(results);
+    const stored = await this.record(results);
     const seconds = (performance.now() - started) / 1000 / jobs.length;
     const outcomes = jobs.map((job, i): DispatchOutcome => {
       const r = results[i];
@@ -160,6 +165,36 @@ export class Dispatcher {
     });
     await this.announce(outcomes);
     return outcomes;
+  }
+
+  /**
+   * One transaction for the batch; when it is refused for anything but the
+   * store being unwritable, each delivery in a transaction of its own, so
+   * the one that cannot be stored (events too large to serialise, a value
+   * the store refuses) is marked failed with the reason and the others go in.
+   * Replaces the entries of `results` that ended failed.
+   */
+  private async record(results: ProcessingResult[]): Promise<StoredEvent[][]> {
+    const { webhooks } = this.options.store;
+    try {
+      return await webhooks.settle(results);
+    } catch (error) {
+      // Nothing to split: a lone failure mark the store refuses is the store's problem.
+      if (isStoreOutage(error) || (results.length === 1 && !results[0].ok)) throw error;
+    }
+    const stored: StoredEvent[][] = [];
+    for (let i = 0; i < results.length; i++) {
+      try {
+        stored.push((await webhooks.settle([results[i]]))[0] ?? []);
+      } catch (error) {
+        if (isStoreOutage(error)) throw error;
+        const failed: ProcessingResult = { id: results[i].id, at: results[i].at, ok: false, error: `could not record processing: ${errorText(error)}` };
+        await webhooks.settle([failed]);
+        results[i] = failed;
+        stored.push([]);
+      }
+    }
+    return stored;
   }
 
   private async announce(outcomes: DispatchOutcome[]): Promise<void> {
@@ -212,4 +247,13 @@ export class Dispatcher {
       else await new Promise((resolve) => setImmediate(resolve));
     }
   }
+}
+
+/** The store cannot be written at all (locked, full, gone): no delivery is to blame, all stay `received`. */
+function isStoreOutage(error: unknown): boolean {
+  return error instanceof StoreError || mapSqliteError(error, '') instanceof StoreError;
+}
+
+function errorText(error: unknown): string {
+  return ((error as Error)?.message ?? String(error)).slice(0, 500) || 'unknown error';
 }

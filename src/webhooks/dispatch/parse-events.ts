@@ -1,6 +1,8 @@
 import type { InboundWebhook, NormalizedEvent } from '../../core/adapter.js';
 import type { EventInput, WebhookRow } from '../../store/webhook-types.js';
+import { MAX_NESTING, NestingError, nestsDeeper } from '../../core/nesting.js';
 import type { WebhookEndpoint } from '../ingest/endpoints.js';
+import { DEFAULT_MAX_JSON_DEPTH, looksLikeJson, nestsDeeperThan } from './json-depth.js';
 
 export type ParseOutcome = { ok: true; events: EventInput[] } | { ok: false; error: string };
 
@@ -27,6 +29,8 @@ function normalize(event: NormalizedEvent, index: number): EventInput {
   if (typeof event.type !== 'string' || event.type === '') throw new TypeError(`event ${index} has no type`);
   const data = event.data ?? {};
   if (typeof data !== 'object' || Array.isArray(data)) throw new TypeError(`event ${index} (${event.type}): data must be an object`);
+  // Storing, announcing and fanning out walk the data recursively: refuse here, with a reason, what they could not walk.
+  if (nestsDeeper(data, MAX_NESTING)) throw new NestingError(MAX_NESTING, `event ${index} (${event.type}): data`);
   return {
     type: event.type,
     externalId: event.externalId === undefined || event.externalId === null ? null : String(event.externalId),
@@ -51,6 +55,14 @@ function withTimeout<T>(value: T | Promise<T>, ms: number): Promise<T> {
  * which the integration's secrets are scrubbed.
  */
 export async function parseEvents(endpoint: WebhookEndpoint, request: InboundWebhook, timeoutMs = PARSE_TIMEOUT_MS): Promise<ParseOutcome> {
+  // Checked here, after the durable insert, not on the request path: the
+  // bytes are kept and the delivery fails with the reason, replayable once
+  // the limit is raised. Parsers and everything after them then meet only
+  // payloads they can walk.
+  const limit = endpoint.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
+  if (looksLikeJson(request.headers['content-type'], request.rawBody) && nestsDeeperThan(request.rawBody, limit)) {
+    return { ok: false, error: `nesting deeper than ${limit}` };
+  }
   try {
     const parsed = await withTimeout(
       endpoint.section.parse(request, { integration: endpoint.name, config: endpoint.integration.config }),

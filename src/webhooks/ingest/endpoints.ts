@@ -1,4 +1,4 @@
-import type { AdapterDefinition, WebhookSection } from '../../core/adapter.js';
+import type { AdapterDefinition, InboundWebhook, WebhookSection } from '../../core/adapter.js';
 import type { AdapterRegistry } from '../../core/registry.js';
 import { IntegrationError } from '../../core/errors.js';
 import { secretPaths } from '../../core/fields.js';
@@ -8,12 +8,23 @@ import { getScheme } from '../verify/schemes.js';
 import { createVerifier } from '../verify/verify.js';
 import type { RequestVerifier } from '../verify/types.js';
 import { DEFAULT_TOLERANCE_SECONDS } from '../verify/types.js';
+import { DEFAULT_MAX_JSON_DEPTH } from '../dispatch/json-depth.js';
 import { Masker } from './mask.js';
 
 export interface Acknowledgement {
   status: number;
   contentType: string;
-  body: string;
+  body: string | ((req: InboundWebhook) => string);
+}
+
+/** The acknowledgement's body for this request; a body function that fails falls back to the default body. */
+export function acknowledgementBody(ack: Acknowledgement, request: InboundWebhook): string {
+  if (typeof ack.body === 'string') return ack.body;
+  try {
+    return ack.body(request);
+  } catch {
+    return DEFAULT_ACK.body as string;
+  }
 }
 
 /** One integration that receives webhooks, with everything the hot path needs precomputed. */
@@ -29,6 +40,8 @@ export interface WebhookEndpoint {
   ack: Acknowledgement;
   /** Meta-style subscription handshake token (`webhook.verifyToken`). */
   verifyToken?: string;
+  /** Deepest JSON body processing accepts (`daemon.maxJsonDepth`); deeper ones fail, kept as received. */
+  maxJsonDepth: number;
 }
 
 export const DEFAULT_ACK: Acknowledgement = { status: 200, contentType: 'application/json', body: '{"ok":true}' };
@@ -114,6 +127,7 @@ export class WebhookEndpoints {
         masker: new Masker([]),
         ack: { ...DEFAULT_ACK, ...section.acknowledge },
         verifyToken: typeof settings.verifyToken === 'string' && settings.verifyToken ? settings.verifyToken : undefined,
+        maxJsonDepth: config.daemon.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
       };
       endpoint.masker = new Masker(secretValues(endpoint));
       if (options.verify) {

@@ -140,7 +140,13 @@ export class ThreadedWebhookWriter implements Pick<WebhookRepo, 'commit' | 'sett
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
       this.pending.set(seq, { resolve, reject });
-      this.worker.postMessage({ ...request, seq });
+      try {
+        this.worker.postMessage({ ...request, seq });
+      } catch (error) {
+        // Not cloneable (a value too deep for structured clone, say): this request fails, the writer goes on.
+        this.pending.delete(seq);
+        reject(error as Error);
+      }
     });
   }
 }

@@ -23,11 +23,16 @@ function optionsOf(settings: WebhookSettings): TokenOptions {
   return { location, name: name ?? 'token' };
 }
 
-function lastSegment(path: string): string | undefined {
-  const clean = path.split('?')[0].replace(/\/+$/, '');
-  const slash = clean.lastIndexOf('/');
-  const segment = clean.slice(slash + 1);
-  if (!segment) return undefined;
+/**
+ * The token segment of `/webhooks/<integration>/<token>`: the last of three
+ * or more segments. `/webhooks/<integration>` carries none: its last segment
+ * is the integration's name, and taking it for a token would report a
+ * callback URL missing its token as a wrong one.
+ */
+function tokenSegment(path: string): string | undefined {
+  const segments = path.split('?')[0].split('/').filter(Boolean);
+  if (segments.length < 3) return undefined;
+  const segment = segments[segments.length - 1];
   try {
     return decodeURIComponent(segment);
   } catch {
@@ -38,7 +43,7 @@ function lastSegment(path: string): string | undefined {
 function presented(req: VerifyRequest, options: TokenOptions): string | undefined {
   switch (options.location) {
     case 'path':
-      return lastSegment(req.path);
+      return tokenSegment(req.path);
     case 'query':
       return req.query[options.name] || undefined;
     case 'header': {

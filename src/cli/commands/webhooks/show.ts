@@ -1,5 +1,7 @@
 import { IntegrationError } from '../../../core/errors.js';
+import { MAX_NESTING } from '../../../core/nesting.js';
 import { UsageError } from '../../../core/usage-error.js';
+import { nestsDeeperThan } from '../../../webhooks/dispatch/json-depth.js';
 import type { WebhookRow } from '../../../store/webhook-types.js';
 import { WebhookEndpoints } from '../../../webhooks/ingest/endpoints.js';
 import { Masker } from '../../../webhooks/ingest/mask.js';
@@ -29,6 +31,8 @@ function readBody(row: WebhookRow, masker: Masker): Body {
   text = masker.text(text);
   const type = (row.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (type === 'application/x-www-form-urlencoded') return { kind: 'form', fields: [...new URLSearchParams(text)], text };
+  // Printing a value walks it recursively: a poison body is shown as the text it arrived as.
+  if (nestsDeeperThan(row.body, MAX_NESTING)) return { kind: 'text', text };
   try {
     return { kind: 'json', value: JSON.parse(text) as unknown, text };
   } catch {
