@@ -108,6 +108,8 @@ export interface IntegrationsConfig {
     maxBodyBytes?: Configurable<number>;
     /** Addresses or CIDRs of your reverse proxies; X-Forwarded-For is believed only from them. */
     trustProxy?: Configurable<string>[] | false;
+    /** Deepest nesting of a JSON webhook body that processing accepts (default 128). */
+    maxJsonDepth?: Configurable<number>;
   };
   /** Outbound delivery to subscribers. */
   webhooks?: {
