@@ -12,10 +12,10 @@ export type QueryPlan = { by: 'query'; input: Record<string, unknown> } | { by: 
  * A logged request is redacted, so a query that would carry a redacted
  * value is not sent: it would ask about the wrong thing.
  */
-export function planQuery(adapter: AdapterDefinition, operation: string, sent: string, idempotencyKey: string, from: 'job' | 'logged request'): QueryPlan {
+export function planQuery(adapter: AdapterDefinition, integration: string, operation: string, sent: string, idempotencyKey: string, from: 'job' | 'logged request'): QueryPlan {
   const query = adapter.operations.query;
   if (!query) {
-    const check = adapter.operations[operation]?.checkOutcome;
+    const check = adapter.operations[operation]?.checkOutcome?.replaceAll('<integration>', integration);
     return { by: 'hand', why: `adapter ${adapter.name} has no query operation; ${check ?? 'check with the provider whether it took effect'}` };
   }
   const payload = parseJson(sent);

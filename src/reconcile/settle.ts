@@ -44,7 +44,7 @@ export async function settleOutcome(deps: SettleDeps, item: UnknownOutcome, how:
   const adapter = integration && (await deps.registry.get(integration.adapter));
   if (!integration || !adapter) return unknown(`integration "${item.integration}" is not configured`, true);
   const sent = item.job?.payload ?? item.log?.request ?? 'null';
-  const plan = planQuery(adapter, item.operation, sent, item.idempotencyKey, item.job ? 'job' : 'logged request');
+  const plan = planQuery(adapter, item.integration, item.operation, sent, item.idempotencyKey, item.job ? 'job' : 'logged request');
   if (plan.by === 'hand') return unknown(plan.why, true);
 
   // A fresh key per reconcile: the query must really run, not replay an earlier answer.

@@ -20,6 +20,8 @@ export function rowJson(row: OperationLogRow): Record<string, unknown> {
     durationMs: row.durationMs,
     request: parseStored(row.request),
     response: row.response === null ? null : parseStored(row.response),
+    // Only on a row that settles an unknown outcome (`integrations reconcile`).
+    ...(row.reconciles ? { reconciles: row.reconciles } : {}),
   };
 }
 

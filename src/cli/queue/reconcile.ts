@@ -25,7 +25,8 @@ export async function runReconcile(options: ReconcileCommandOptions, deps: CliDe
   const session = await deps.session(options.global);
   let results: ReconcileResult[];
   try {
-    results = await reconcile({ ...session, clock: deps.clock }, { ids, integration: options.integration, as: options.as as 'succeeded' | 'dead' | undefined });
+    const actor = options.as ? (await import('../reconcile/actor.js')).osUser(deps.env) : null;
+    results = await reconcile({ ...session, clock: deps.clock }, { ids, integration: options.integration, as: options.as as 'succeeded' | 'dead' | undefined, actor });
   } catch (err) {
     if (err instanceof RangeError) throw new UsageError(err.message);
     throw err;
