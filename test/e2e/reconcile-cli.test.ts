@@ -52,7 +52,8 @@ interface Row {
   detail: string;
 }
 
-describe('integrations reconcile (built CLI)', () => {
+// Each test runs the CLI ten to twenty times; a busy 2-core machine needs more than the default 30 s.
+describe('integrations reconcile (built CLI)', { timeout: 120_000 }, () => {
   it('a direct run that times out: exit 6 names the command, reconcile settles it, and the same run replays the answer without sending again', async () => {
     const run = await setup();
     const first = await run(send('stall-1'));
@@ -148,11 +149,11 @@ describe('integrations reconcile (built CLI)', () => {
       [['reconcile', '--all', '--mark', 'failed', '--reason', 'x'], 2, /name the log ids it applies to/],
       [['reconcile', '2', '--reason', 'x'], 2, /--reason goes with --mark/],
     ];
-    for (const [args, code, message] of cases) {
-      const res = await run([...args, '--no-color']);
-      expect([res.code, res.stderr], args.join(' ')).toEqual([code, expect.stringMatching(message)]);
-      expect(res.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
-    }
+    const results = await Promise.all(cases.map(([args]) => run([...args, '--no-color'])));
+    cases.forEach(([args, code, message], i) => {
+      expect([results[i].code, results[i].stderr], args.join(' ')).toEqual([code, expect.stringMatching(message)]);
+      expect(results[i].stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+    });
   });
 
   it('an adapter without a query: the advice says what to check, reconcile says so, and --mark settles it with a reason, audited', async () => {
