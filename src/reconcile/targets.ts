@@ -22,7 +22,7 @@ export async function byLogIds(store: Store, ids: number[]): Promise<Named[]> {
   if (missing.length) throw new IntegrationError('NOT_FOUND', `no log row ${missing.map((id) => `#${id}`).join(', ')} in ${store.location}`);
   for (const row of rows) {
     if (row.errorCategory !== 'OUTCOME_UNKNOWN') {
-      const what = row.reconciles ? `it settles log ${row.reconciles.logId ?? `of a job`}` : row.status === 'ok' ? 'it succeeded' : `it failed with ${row.errorCategory}`;
+      const what = row.reconciles ? `it settles ${row.reconciles.logId === null ? 'a queued job' : `log ${row.reconciles.logId}`}` : row.status === 'ok' ? 'it succeeded' : `it failed with ${row.errorCategory}`;
       throw new UsageError(`log ${row.id} is not an unknown outcome (${what}); only runs that ended OUTCOME_UNKNOWN are reconciled`);
     }
   }

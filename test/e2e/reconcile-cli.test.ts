@@ -83,7 +83,8 @@ describe('integrations reconcile (built CLI)', { timeout: 120_000 }, () => {
     expect(twice).toMatchObject({ logId: 1, status: 'succeeded', settledBy: 'earlier', detail: expect.stringMatching(/already settled as succeeded by query in log \d+/) });
     const settlement = parseJson<Record<string, unknown>>((await run(['logs', 'show', String(twice.settlementLogId), '--json'])).stdout);
     expect(settlement).toMatchObject({ status: 'ok', operation: 'send', reconciles: { logId: 1, by: 'query', actor: null, reason: null }, response: { id: 'msg_stall-1', status: 'sent' } });
-    expect(parseJson(( await run(['logs', 'show', '1', '--json'])).stdout)).toMatchObject({ errorCategory: 'OUTCOME_UNKNOWN', settledIn: twice.settlementLogId });
+    expect(parseJson((await run(['logs', 'show', '1', '--json'])).stdout)).toMatchObject({ errorCategory: 'OUTCOME_UNKNOWN', settledIn: twice.settlementLogId });
+    expect((await run(['logs', 'tail', '--no-color'])).stdout).toMatch(new RegExp(`#${twice.settlementLogId} .* ok +sms send .* settles #1 by query\n`));
   });
 
   it('the provider has no record: settled as failed (exit 0), and the same run may be sent again', async () => {
@@ -129,7 +130,7 @@ describe('integrations reconcile (built CLI)', { timeout: 120_000 }, () => {
       [1, null, 'sms', 'succeeded'],
       [3, 1, 'sms', 'succeeded'],
     ]);
-    expect(parseJson(( await run(['queue', 'show', '1', '--json'])).stdout)).toMatchObject({ status: 'succeeded' });
+    expect(parseJson((await run(['queue', 'show', '1', '--json'])).stdout)).toMatchObject({ status: 'succeeded' });
     expect((await run(['reconcile', '--all'])).stdout).toBe('no unknown outcomes to settle\n');
     for (const ref of ['stall-a', 'stall-b', 'stall-c']) expect(provider.messages.get(ref)).toBe(1);
   });
