@@ -15,7 +15,7 @@ export const EXIT = {
   UNAVAILABLE: 4,
   /** Temporary failure: timeout, network, provider 5xx, rate limited. Try again later. */
   TEMPORARY: 5,
-  /** An unsafe operation's outcome is unknown: do not re-run, reconcile. */
+  /** An unsafe operation's outcome is unknown: do not re-run, settle it with `integrations reconcile <log-id>`. */
   OUTCOME_UNKNOWN: 6,
   /** The store is locked, corrupt, newer than this build, or not writable. */
   STORE: 7,

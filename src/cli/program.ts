@@ -19,6 +19,7 @@ import { register as registerSimulate } from './commands/simulate.js';
 import { register as registerNotify } from './commands/notify.js';
 import { register as registerDemo } from './commands/demo.js';
 import { register as registerCompletion } from './commands/completion.js';
+import { register as registerReconcile } from './commands/reconcile.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -28,7 +29,7 @@ Exit codes:
   ${EXIT.CONFIG}    config missing or invalid, or a referenced env var is not set
   ${EXIT.UNAVAILABLE}    unhealthy or unavailable: health failed, integration disabled, circuit open, port in use
   ${EXIT.TEMPORARY}    temporary failure: timeout, network, provider 5xx, rate limited; retry later
-  ${EXIT.OUTCOME_UNKNOWN}    outcome unknown: do not re-run, reconcile with the query operation
+  ${EXIT.OUTCOME_UNKNOWN}    outcome unknown: do not re-run; settle it with \`integrations reconcile <log-id>\`
   ${EXIT.STORE}    store locked, corrupt, newer than this build, or not writable
   ${EXIT.INTERRUPTED}  interrupted (SIGINT/SIGTERM)
 `;
@@ -88,6 +89,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerNotify(program, deps);
   registerDemo(program, deps);
   registerCompletion(program, deps);
+  registerReconcile(program, deps);
 
   inheritSettings(program);
   return program;

@@ -67,6 +67,12 @@ export interface OperationDefinition<C = any, I = any, O = any> {
   retry: RetrySafety;
   /** Extra dotted field paths of input/output to redact in logs (beyond config secrets). */
   sensitive?: string[];
+  /**
+   * For an unsafe operation the adapter's `query` cannot settle: how an
+   * operator finds out whether a call with an unknown outcome took effect
+   * (shown with the OUTCOME_UNKNOWN advice, before `reconcile --mark`).
+   */
+  checkOutcome?: string;
   run(ctx: AdapterContext<C>, input: I): Promise<O>;
 }
 
@@ -179,6 +185,7 @@ export function defineOperation<C, I extends z.ZodType, O extends z.ZodType>(op:
   output: O;
   retry: RetrySafety;
   sensitive?: string[];
+  checkOutcome?: string;
   run(ctx: AdapterContext<C>, input: z.output<I>): Promise<z.input<O>>;
 }): OperationDefinition<C, z.output<I>, z.output<O>> {
   return op as unknown as OperationDefinition<C, z.output<I>, z.output<O>>;

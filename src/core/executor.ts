@@ -192,7 +192,7 @@ export function createExecutor(deps: ExecutorDeps) {
       }
       const error =
         rec.state === 'unknown'
-          ? new IntegrationError('OUTCOME_UNKNOWN', `an earlier run with idempotency key ${idempotencyKey} has an unknown outcome (log ${rec.logId}); reconcile it before running again`)
+          ? new IntegrationError('OUTCOME_UNKNOWN', `an earlier run with idempotency key ${idempotencyKey} has an unknown outcome (log ${rec.logId}); it is not run again until that outcome is settled`)
           : new IntegrationError('CONFLICT', `idempotency key ${idempotencyKey} is in flight in another process (${rec.owner}) since ${new Date(rec.claimedAt).toISOString()}`, {
               retryAfterMs: Math.max(0, rec.staleAt - started),
             });

@@ -16,12 +16,12 @@ export function mayRetry(err: IntegrationError, safety: RetrySafety): boolean {
 /**
  * An unsafe operation whose request may have reached the provider and got
  * no clear answer (timeout, dropped connection, 5xx) has an unknown outcome:
- * it must be reconciled with the adapter's query, never re-sent blindly.
+ * it must be reconciled (the adapter's query, or by hand), never re-sent blindly.
  */
 export function classifyOutcome(err: IntegrationError, safety: RetrySafety): IntegrationError {
   if (safety !== 'unsafe' || !err.requestSent) return err;
   if (err.category !== 'TIMEOUT' && err.category !== 'NETWORK_ERROR' && err.category !== 'SERVER_ERROR') return err;
-  return new IntegrationError('OUTCOME_UNKNOWN', `outcome unknown: ${err.message}; not re-sent (unsafe operation), reconcile with the query operation`, {
+  return new IntegrationError('OUTCOME_UNKNOWN', `outcome unknown: ${err.message}; not re-sent (unsafe operation)`, {
     provider: err.provider,
     requestSent: true,
     cause: err,

@@ -29,6 +29,18 @@ export interface OperationLogInput {
   request: string;
   /** JSON, already redacted; null on failure. */
   response: string | null;
+  /** Set on the row that settles an earlier OUTCOME_UNKNOWN row (`integrations reconcile`); absent on every other row. */
+  reconciles?: LogSettlement;
+}
+
+/** How a row settles an unknown outcome: which row, by the provider's query or by hand (who, and why). */
+export interface LogSettlement {
+  /** The OUTCOME_UNKNOWN row; null for a queued job that went unknown without one (its drain died mid-call). */
+  logId: number | null;
+  by: 'query' | 'hand';
+  /** The OS user who settled it by hand. */
+  actor: string | null;
+  reason: string | null;
 }
 
 export interface OperationLogRow extends OperationLogInput {
@@ -63,6 +75,12 @@ export interface OperationLogRepo {
   /** Deletes rows older than the cut-off; returns how many. */
   prune(olderThanMs: number): Promise<number>;
   outcomes(): Promise<IntegrationOutcome[]>;
+  /** Appends a row that settles another (`row.reconciles`); null, and nothing written, when that one is settled already. */
+  appendSettlement(row: OperationLogInput & { reconciles: LogSettlement }): Promise<number | null>;
+  /** The row that settled this one, if any. */
+  settlementOf(id: number): Promise<OperationLogRow | undefined>;
+  /** OUTCOME_UNKNOWN rows no row settles yet, oldest first. */
+  unsettledUnknown(filter: { integration?: string; limit?: number }): Promise<OperationLogRow[]>;
 }
 
 export type IdempotencyState = 'in_flight' | 'completed' | 'unknown';

@@ -109,7 +109,7 @@ describe('executor idempotency', () => {
     expect(again.ok).toBe(false);
     if (again.ok) return;
     expect(again.error.category).toBe('OUTCOME_UNKNOWN');
-    expect(again.error.message).toMatch(/reconcile/);
+    expect(again.error.message).toMatch(/unknown outcome \(log \d+\); it is not run again until that outcome is settled/);
     expect(again.logId).toBe(first.logId);
     expect(fixture.runs('send')).toBe(1);
   });

@@ -33,7 +33,7 @@ describe('classifyOutcome', () => {
     const timeout = new IntegrationError('TIMEOUT', 'no answer', { provider: { status: 504 } });
     const out = classifyOutcome(timeout, 'unsafe');
     expect(out.category).toBe('OUTCOME_UNKNOWN');
-    expect(out.message).toMatch(/no answer.*reconcile/);
+    expect(out.message).toMatch(/no answer; not re-sent \(unsafe operation\)$/);
     expect(out.provider).toEqual({ status: 504 });
   });
 

@@ -20,6 +20,8 @@ export const upload = defineOperation({
   // created a moment ago, so a resent create can leave two files with one name. An answer lost after
   // sending is therefore OUTCOME_UNKNOWN, reconciled by listing the key.
   retry: 'unsafe',
+  checkOutcome:
+    'list the destination (`run <integration> list` with the destination as prefix): one file of the uploaded size means it was stored (succeeded); none, that it was not (failed); two, that it was stored twice (delete the older one, then mark it succeeded)',
   async run(ctx: DriveContext, input) {
     const body = await readLocalFile(resolve(input.path), ctx.signal);
     const mediaType = input.contentType ?? 'application/octet-stream';

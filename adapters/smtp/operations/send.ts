@@ -33,6 +33,7 @@ export const send = defineOperation({
   }),
   // SMTP has no idempotency key: a message handed over twice is delivered twice.
   retry: 'unsafe',
+  checkOutcome: "SMTP cannot be asked afterwards: look the message up in the submission server's log (or ask a recipient) by its subject and time",
   async run(ctx: AdapterContext<SmtpConfig>, input) {
     const { config } = ctx;
     const mail = await compose({

@@ -58,6 +58,8 @@ export async function runRun(options: RunOptions, deps: CliDeps): Promise<void> 
   });
   // queueOnFailure: a transient failure is kept as a job (same key) instead of lost.
   if (!outcome.ok && (await queueAfterFailure({ ...call, flag: options.queueOnFailure === true }, queueRequest, outcome, deps))) return;
+  // Exit 6 names the command that settles it.
+  if (!outcome.ok && outcome.error.category === 'OUTCOME_UNKNOWN') outcome.error = await (await import('../reconcile/advice.js')).withReconcileAdvice(outcome, session);
   if (options.global.json) printJson(deps.stdout, outcomeJson(outcome));
   else writeHuman(outcome, options, deps);
   // main maps the category to the exit code and writes the error line (JSON on stderr under --json).

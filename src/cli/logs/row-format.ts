@@ -20,6 +20,8 @@ export function rowJson(row: OperationLogRow): Record<string, unknown> {
     durationMs: row.durationMs,
     request: parseStored(row.request),
     response: row.response === null ? null : parseStored(row.response),
+    // Only on a row that settles an unknown outcome (`integrations reconcile`).
+    ...(row.reconciles ? { reconciles: row.reconciles } : {}),
   };
 }
 
@@ -28,7 +30,9 @@ export function rowLine(row: OperationLogRow, style: Palette): string {
   const status = row.status === 'ok' ? style.green('ok    ') : style.red('failed');
   const tenant = row.tenant ? ` tenant=${row.tenant}` : '';
   const error = row.status === 'failed' ? ` ${style.red(`${row.errorCategory ?? 'ERROR'}: ${(row.errorMessage ?? '').replace(/\s+/g, ' ')}`)}` : '';
-  const attempts = row.attempts === 1 ? '' : ` ${row.attempts} attempts`;
+  // A settlement ran nothing itself: it says which unknown outcome it settles, and how.
+  const s = row.reconciles;
+  const attempts = s ? ` settles ${s.logId === null ? 'a queued job' : `#${s.logId}`} by ${s.by}` : row.attempts === 1 ? '' : ` ${row.attempts} attempts`;
   return `${style.dim(`#${row.id}`)} ${formatTimestamp(row.time)} ${status} ${style.cyan(row.integration)} ${row.operation} ${formatDuration(row.durationMs)}${attempts}${tenant}${error}\n`;
 }
 

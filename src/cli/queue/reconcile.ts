@@ -26,7 +26,8 @@ export async function runReconcile(options: ReconcileCommandOptions, deps: CliDe
   const session = await deps.session(options.global);
   let results: ReconcileResult[];
   try {
-    results = await reconcile({ ...session, clock: deps.clock }, { ids, integration: options.integration, as: options.as as 'succeeded' | 'dead' | undefined });
+    const actor = options.as ? (await import('../reconcile/actor.js')).osUser(deps.env) : null;
+    results = await reconcile({ ...session, clock: deps.clock }, { ids, integration: options.integration, as: options.as as 'succeeded' | 'dead' | undefined, actor });
   } catch (err) {
     // An unknown id is not found (exit 1) as everywhere; a job in another state is a usage error.
     if (err instanceof RangeError) throw /^no job \d+$/.test(err.message) ? new IntegrationError('NOT_FOUND', err.message) : new UsageError(err.message);

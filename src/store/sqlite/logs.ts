@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { IntegrationOutcome, LogFilter, OperationLogInput, OperationLogRepo, OperationLogRow } from '../types.js';
+import type { IntegrationOutcome, LogFilter, LogSettlement, OperationLogInput, OperationLogRepo, OperationLogRow } from '../types.js';
 import { guarded } from './guard.js';
 
 interface Row {
@@ -18,10 +18,14 @@ interface Row {
   duration_ms: number;
   request: string;
   response: string | null;
+  reconciles: number | null;
+  settled_by: LogSettlement['by'] | null;
+  settled_actor: string | null;
+  settled_reason: string | null;
 }
 
 function fromRow(r: Row): OperationLogRow {
-  return {
+  const row: OperationLogRow = {
     id: r.id,
     time: r.time,
     integration: r.integration,
@@ -38,6 +42,14 @@ function fromRow(r: Row): OperationLogRow {
     request: r.request,
     response: r.response,
   };
+  if (r.settled_by !== null) row.reconciles = { logId: r.reconciles, by: r.settled_by, actor: r.settled_actor, reason: r.settled_reason };
+  return row;
+}
+
+/** Named parameters for the insert: the settlement columns flattened, null on ordinary rows. */
+function params(row: OperationLogInput): Record<string, unknown> {
+  const { reconciles, ...rest } = row;
+  return { ...rest, reconciles: reconciles?.logId ?? null, settledBy: reconciles?.by ?? null, actor: reconciles?.actor ?? null, reason: reconciles?.reason ?? null };
 }
 
 function where(filter: LogFilter): { sql: string; params: unknown[] } {
@@ -53,17 +65,41 @@ function where(filter: LogFilter): { sql: string; params: unknown[] } {
 
 export class SqliteOperationLogs implements OperationLogRepo {
   private readonly insert: Database.Statement;
+  private readonly insertSettlement: Database.Statement;
   private readonly byId: Database.Statement;
+  private readonly settlement: Database.Statement;
+  private readonly unsettled: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
-    this.insert = db.prepare(`INSERT INTO operation_logs
-      (time, integration, adapter, operation, tenant, idempotency_key, correlation_id, status, error_category, error_message, attempts, duration_ms, request, response)
-      VALUES (@time, @integration, @adapter, @operation, @tenant, @idempotencyKey, @correlationId, @status, @errorCategory, @errorMessage, @attempts, @durationMs, @request, @response)`);
+    const columns = `(time, integration, adapter, operation, tenant, idempotency_key, correlation_id, status, error_category, error_message, attempts, duration_ms, request, response,
+        reconciles, settled_by, settled_actor, settled_reason)
+      VALUES (@time, @integration, @adapter, @operation, @tenant, @idempotencyKey, @correlationId, @status, @errorCategory, @errorMessage, @attempts, @durationMs, @request, @response,
+        @reconciles, @settledBy, @actor, @reason)`;
+    this.insert = db.prepare(`INSERT INTO operation_logs ${columns}`);
+    this.insertSettlement = db.prepare(`INSERT INTO operation_logs ${columns} ON CONFLICT (reconciles) WHERE reconciles IS NOT NULL DO NOTHING`);
     this.byId = db.prepare('SELECT * FROM operation_logs WHERE id = ?');
+    this.settlement = db.prepare('SELECT * FROM operation_logs WHERE reconciles = ?');
+    this.unsettled = db.prepare(`SELECT * FROM operation_logs o WHERE error_category = 'OUTCOME_UNKNOWN' AND (@integration IS NULL OR integration = @integration)
+      AND NOT EXISTS (SELECT 1 FROM operation_logs s WHERE s.reconciles = o.id) ORDER BY id LIMIT @limit`);
   }
 
   async append(row: OperationLogInput): Promise<number> {
-    return Number(guarded(this.db, () => this.insert.run(row)).lastInsertRowid);
+    return Number(guarded(this.db, () => this.insert.run(params(row))).lastInsertRowid);
+  }
+
+  async appendSettlement(row: OperationLogInput & { reconciles: LogSettlement }): Promise<number | null> {
+    const info = guarded(this.db, () => this.insertSettlement.run(params(row)));
+    return info.changes === 1 ? Number(info.lastInsertRowid) : null;
+  }
+
+  async settlementOf(id: number): Promise<OperationLogRow | undefined> {
+    const r = guarded(this.db, () => this.settlement.get(id)) as Row | undefined;
+    return r && fromRow(r);
+  }
+
+  async unsettledUnknown(filter: { integration?: string; limit?: number }): Promise<OperationLogRow[]> {
+    const rows = guarded(this.db, () => this.unsettled.all({ integration: filter.integration ?? null, limit: Math.max(0, Math.floor(filter.limit ?? 1_000)) })) as Row[];
+    return rows.map(fromRow);
   }
 
   async get(id: number): Promise<OperationLogRow | undefined> {
