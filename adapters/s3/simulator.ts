@@ -3,6 +3,7 @@ import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { SimulatorOptions } from '../../src/core/adapter.js';
 import { ProviderSimulator } from '../../src/core/provider-simulator.js';
@@ -214,8 +215,15 @@ export class S3Simulator extends ProviderSimulator {
 
   private async streamParts(parts: StoredPart[], res: ServerResponse): Promise<void> {
     try {
-      for (const part of parts) await pipeline(createReadStream(part.file), res, { end: false });
-      res.end();
+      // One stream over every part file: piping each into the response in turn would stack listeners on it.
+      await pipeline(
+        Readable.from(
+          (async function* () {
+            for (const part of parts) yield* createReadStream(part.file);
+          })(),
+        ),
+        res,
+      );
     } catch {
       res.destroy();
     }
