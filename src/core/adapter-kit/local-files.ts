@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
 import { IntegrationError } from '../errors.js';
 
 /**
  * The local half of storage adapters (s3, google-drive): checking and
- * reading the file to upload, and writing a download in place. A bad path is the caller's mistake, so it is VALIDATION_FAILED with
- * nothing sent, never a crash.
+ * reading the file to upload (downloads: ./verified-download.ts). A bad
+ * path is the caller's mistake, so it is VALIDATION_FAILED with nothing
+ * sent, never a crash.
  */
 
 /** The most one upload reads into memory (Node's own readFile limit is 2 GiB). */
@@ -29,28 +28,4 @@ export async function readLocalFile(path: string, signal: AbortSignal): Promise<
   const size = await localFileSize(path);
   if (size > MAX_UPLOAD_BYTES) throw badLocalPath(path, 'path', `is ${size} bytes; uploads are limited to ${MAX_UPLOAD_BYTES} bytes (one upload held in memory)`);
   return readFile(path, { signal });
-}
-
-/** Writes through a flushed temporary sibling renamed into place: the file is either untouched or complete. */
-export async function writeAtomically(path: string, bytes: Buffer): Promise<void> {
-  if ((await stat(path).catch(() => undefined))?.isDirectory()) throw badLocalPath(path, 'path', 'is a folder; name the file to write');
-  const temporary = join(dirname(path), `.${basename(path)}.${randomUUID()}.part`);
-  try {
-    await mkdir(dirname(path), { recursive: true });
-    const out = await open(temporary, 'wx');
-    try {
-      await out.writeFile(bytes);
-      await out.sync();
-    } finally {
-      await out.close();
-    }
-    await rename(temporary, path);
-  } catch (err) {
-    await rm(temporary, { force: true });
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM') {
-      throw badLocalPath(path, 'path', `cannot be written (${code})`);
-    }
-    throw err;
-  }
 }
