@@ -66,7 +66,10 @@ export async function downloadVerified(destination: string, what: string, fetch:
       throw unwritable(destination, err);
     }
     const sink = new HashingFileSink(file);
-    const expected = await fetch(sink);
+    // The HTTP client hands back the sink's own failures (no space, no permission) as they are.
+    const expected = await fetch(sink).catch((err: unknown) => {
+      throw err instanceof IntegrationError ? err : unwritable(destination, err);
+    });
     await file.close();
     file = undefined;
     const got = { size: sink.size, md5: sink.md5.digest('hex') };
@@ -93,6 +96,8 @@ export async function downloadVerified(destination: string, what: string, fetch:
 
 function unwritable(path: string, err: unknown): unknown {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM' || code === 'EEXIST') return badLocalPath(path, 'path', `cannot be written (${code})`);
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM' || code === 'EEXIST' || code === 'ENOSPC' || code === 'EDQUOT') {
+    return badLocalPath(path, 'path', `cannot be written (${code})`);
+  }
   return err;
 }
