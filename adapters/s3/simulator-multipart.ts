@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseXml } from './xml.js';
 
@@ -35,8 +36,15 @@ const MIN_PART_BYTES = 5 * 1024 * 1024;
 export class MultipartUploads {
   readonly pending = new Map<string, PendingUpload>();
   private counter = 0;
+  /** Made on the first part, so a simulator that never takes one leaves nothing on disk. */
+  private dataDir?: string;
 
-  constructor(private readonly dataDir: string) {}
+  /** Deletes every part file, of pending uploads and of the objects made of them. */
+  removeAll(): void {
+    if (this.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
+    this.dataDir = undefined;
+    this.pending.clear();
+  }
 
   create(bucket: string, key: string, contentType: string): string {
     const uploadId = `sim-upload-${++this.counter}-${createHash('sha256').update(`${bucket}/${key}/${this.counter}`).digest('base64url').slice(0, 24)}`;
@@ -46,6 +54,7 @@ export class MultipartUploads {
 
   /** Writes a part to disk (replacing one uploaded before with the same number, as S3 does); answers its ETag. */
   putPart(upload: PendingUpload, uploadId: string, partNumber: number, body: Buffer): string {
+    this.dataDir ??= mkdtempSync(join(tmpdir(), 'integrations-s3-sim-'));
     const file = join(this.dataDir, `${uploadId}.${partNumber}`);
     writeFileSync(file, body);
     const md5 = createHash('md5').update(body).digest('hex');

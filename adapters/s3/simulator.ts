@@ -1,8 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, readFileSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { SimulatorOptions } from '../../src/core/adapter.js';
@@ -45,13 +43,12 @@ export class S3Simulator extends ProviderSimulator {
   readonly region: string;
   /** Uploads started and neither completed nor aborted, by upload id. */
   readonly multipart: MultipartUploads;
-  private readonly dataDir = mkdtempSync(join(tmpdir(), 'integrations-s3-sim-'));
   private readonly failingParts = new Map<number, number>();
   private requestCount = 0;
 
   constructor(options: S3SimulatorOptions = {}) {
     super(options);
-    this.multipart = new MultipartUploads(this.dataDir);
+    this.multipart = new MultipartUploads();
     // Part bodies go to disk; keeping them in the request log would hold every byte uploaded.
     this.server.recordBodyLimit = 64 * 1024;
     this.bucket = options.bucket ?? 'sim-bucket';
@@ -100,7 +97,7 @@ export class S3Simulator extends ProviderSimulator {
 
   override async close(): Promise<void> {
     await super.close();
-    rmSync(this.dataDir, { recursive: true, force: true });
+    this.multipart.removeAll();
   }
 
   private stored(body: Buffer, contentType: string): SimObject {
