@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseXml } from './xml.js';
@@ -38,6 +38,11 @@ export class MultipartUploads {
   private counter = 0;
   /** Made on the first part, so a simulator that never takes one leaves nothing on disk. */
   private dataDir?: string;
+
+  /** How many part files are on disk now (read from the folder, not from what the simulator believes). */
+  filesOnDisk(): number {
+    return this.dataDir ? readdirSync(this.dataDir).length : 0;
+  }
 
   /** Deletes every part file, of pending uploads and of the objects made of them. */
   removeAll(): void {

@@ -87,12 +87,9 @@ export class S3Simulator extends ProviderSimulator {
     return this;
   }
 
-  /** Files in the simulator's data folder: the parts of pending uploads and of multipart objects. */
+  /** Part files in the simulator's data folder: those of pending uploads and of multipart objects. */
   get partsOnDisk(): number {
-    let n = 0;
-    for (const upload of this.multipart.pending.values()) n += upload.parts.size;
-    for (const bucket of this.buckets.values()) for (const o of bucket.values()) n += o.parts?.length ?? 0;
-    return n;
+    return this.multipart.filesOnDisk();
   }
 
   override async close(): Promise<void> {
