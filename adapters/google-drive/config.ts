@@ -16,6 +16,12 @@ export const driveConfigSchema = z.object({
     .regex(/^[A-Za-z0-9_-]+$/, 'must be a Drive folder id (the part after /folders/ in its URL) or "root"')
     .default('root')
     .describe('Folder the stored files live in; keys are file names inside it ("root" is My Drive)'),
+  maxListPages: z
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(100)
+    .describe('Most pages one listing follows before it stops with an error (default 100: 100,000 files at 1,000 a page); guards against a server that never stops paging'),
   baseUrl: httpUrl.optional().describe('Overrides the Drive API host (simulator, proxy)'),
   tokenUrl: httpUrl.optional().describe(`Overrides the OAuth token endpoint (${GOOGLE_TOKEN_URL})`),
 });

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { Writable } from 'node:stream';
+import type { ExpectedContent } from '../../src/core/adapter-kit/verified-download.js';
 import { IntegrationError } from '../../src/core/errors.js';
 import type { HttpMethod } from '../../src/http/types.js';
 import { driveError } from './errors.js';
@@ -6,7 +8,7 @@ import { multipartRelated } from './multipart.js';
 import { filesInFolder } from './query.js';
 import { driveRequest, type DriveContext } from './token.js';
 
-/** The Drive calls the operations are made of, on bytes in memory. */
+/** The Drive calls the operations are made of. */
 
 export interface DriveFile {
   id: string;
@@ -24,20 +26,39 @@ export const MULTIPART_LIMIT = 5 * 1024 * 1024;
 /** Works for folders in shared drives as well as in My Drive. */
 const ALL_DRIVES = { supportsAllDrives: 'true' } as const;
 
-/** Every file in the folder (optionally with one exact name), all pages. */
+/**
+ * An answer we cannot follow: not transient (asking again gets the same
+ * pages), so INVALID_REQUEST, which the executor does not retry, rather than
+ * SERVER_ERROR, which it would retry and the circuit would count.
+ */
+function untrustedPaging(what: string, code: string, message: string): IntegrationError {
+  return new IntegrationError('INVALID_REQUEST', `Google Drive ${what} stopped: ${message}`, { provider: { code, message } });
+}
+
+/** Every file in the folder (optionally with one exact name), all pages, up to the config's maxListPages. */
 export async function listFolder(ctx: DriveContext, name?: string, pageSize = 1000): Promise<DriveFile[]> {
   const files: DriveFile[] = [];
+  const what = name === undefined ? 'listing' : `lookup of "${name}"`;
+  const seen = new Set<string>();
+  let pages = 0;
   let pageToken: string | undefined;
   do {
+    if (pageToken !== undefined) {
+      if (seen.has(pageToken)) throw untrustedPaging(what, 'repeatedPageToken', `page ${pages + 1} would repeat a nextPageToken Drive already gave, so the listing would never end`);
+      seen.add(pageToken);
+      if (pages >= ctx.config.maxListPages) throw untrustedPaging(what, 'tooManyPages', `more than ${ctx.config.maxListPages} pages (maxListPages in the integration's config)`);
+    }
     const res = await driveRequest(ctx, {
       method: 'GET',
       path: '/drive/v3/files',
       query: { q: filesInFolder(ctx.config.folderId, name), fields: `nextPageToken,files(${FILE_FIELDS})`, pageSize, pageToken, includeItemsFromAllDrives: 'true', ...ALL_DRIVES },
     });
-    if (res.status !== 200) throw driveError(res, ctx.clock.now(), name === undefined ? 'listing' : `lookup of "${name}"`);
-    const page = res.json<{ files?: DriveFile[]; nextPageToken?: string }>();
+    if (res.status !== 200) throw driveError(res, ctx.clock.now(), what);
+    pages++;
+    const page = res.json<{ files?: DriveFile[]; nextPageToken?: string | null }>();
     files.push(...(page.files ?? []));
-    pageToken = page.nextPageToken;
+    // Absent on the last page; an empty string ends it too.
+    pageToken = page.nextPageToken || undefined;
   } while (pageToken);
   return files;
 }
@@ -83,6 +104,25 @@ export async function sendContent(ctx: DriveContext, target: { create: string } 
   return file;
 }
 
+/** Google Docs, Sheets, folders, shortcuts: no bytes of their own (no size, no md5Checksum), so alt=media refuses them. */
+export const isGoogleNative = (file: DriveFile) => (file.mimeType ?? '').startsWith('application/vnd.google-apps.');
+
+/**
+ * files.get?alt=media streamed into `sink`, answering what Drive lists for
+ * the file (size and md5Checksum, both present for files with binary
+ * content) for the caller to check the bytes against.
+ */
+export async function downloadFileInto(ctx: DriveContext, file: DriveFile, sink: Writable): Promise<ExpectedContent> {
+  if (isGoogleNative(file)) {
+    const message = `"${file.name}" is a ${file.mimeType} with no binary content to download (export it from Drive)`;
+    throw new IntegrationError('INVALID_REQUEST', `Google Drive download of ${message}`, { provider: { code: 'fileNotDownloadable', message }, requestSent: false });
+  }
+  const res = await driveRequest(ctx, { method: 'GET', path: `/drive/v3/files/${encodeURIComponent(file.id)}`, query: { alt: 'media', ...ALL_DRIVES }, bodySink: (status) => (status === 200 ? sink : undefined) });
+  if (res.status !== 200) throw driveError(res, ctx.clock.now(), `download of "${file.name}"`);
+  return { ...(file.size !== undefined && /^\d+$/.test(file.size) ? { size: Number(file.size) } : {}), ...(file.md5Checksum ? { md5: file.md5Checksum } : {}) };
+}
+
+/** The bytes of a small file (the self-test's probe). */
 export async function downloadFile(ctx: DriveContext, file: DriveFile): Promise<Buffer> {
   const res = await driveRequest(ctx, { method: 'GET', path: `/drive/v3/files/${encodeURIComponent(file.id)}`, query: { alt: 'media', ...ALL_DRIVES } });
   if (res.status !== 200) throw driveError(res, ctx.clock.now(), `download of "${file.name}"`);

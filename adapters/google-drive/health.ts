@@ -3,19 +3,25 @@ import type { HealthResult } from '../../src/core/adapter.js';
 import { IntegrationError } from '../../src/core/errors.js';
 import { deleteFile, downloadFile, filesNamed, sendContent } from './files.js';
 import { driveError } from './errors.js';
-import { driveRequest, fetchToken, type DriveContext } from './token.js';
+import { cachedAccessToken, driveRequest, type DriveContext } from './token.js';
 
 interface About {
   user?: { displayName?: string; emailAddress?: string };
 }
 
-/** A fresh access token, then about.get: proves the client, the refresh token and the Drive API. */
+/**
+ * The cached access token (a fresh one only when it is missing or about to
+ * expire), then about.get: proves the client, the refresh token and the
+ * Drive API without spending a token request on every check. A token Google
+ * revoked early is refused by about.get and replaced there (driveRequest).
+ */
 async function whoAmI(ctx: DriveContext): Promise<{ who: string; expiresInSeconds: number }> {
-  const token = await fetchToken(ctx);
   const res = await driveRequest(ctx, { method: 'GET', path: '/drive/v3/about', query: { fields: 'user(displayName,emailAddress)' } });
   if (res.status !== 200) throw driveError(res, ctx.clock.now(), 'about.get');
   const about = res.json<About>();
-  return { who: about.user?.emailAddress ?? about.user?.displayName ?? 'unknown user', expiresInSeconds: token.expiresInSeconds };
+  // Read after the call: driveRequest may have replaced a token Google refused.
+  const token = await cachedAccessToken(ctx);
+  return { who: about.user?.emailAddress ?? about.user?.displayName ?? 'unknown user', expiresInSeconds: Math.max(0, Math.round((token.expiresAt - ctx.clock.now()) / 1000)) };
 }
 
 export async function driveHealth(ctx: DriveContext): Promise<HealthResult> {

@@ -62,6 +62,8 @@ export class DriveSimulator extends ProviderSimulator {
   private readonly refreshTokens = new Set<string>();
   private readonly sessions = new Map<string, UploadSession>();
   private answersToLose = 0;
+  private pagingFault?: 'repeat' | 'endless';
+  private readonly wrongBodies: Buffer[] = [];
 
   constructor(private readonly options: DriveSimulatorOptions = {}) {
     super(options);
@@ -88,6 +90,22 @@ export class DriveSimulator extends ProviderSimulator {
 
   protected onListening(url: string): void {
     this.config = { baseUrl: url, tokenUrl: `${url}/token`, folderId: this.folderId, ...this.credentials };
+  }
+
+  /**
+   * Broken paging, as a server driven only by the API description answers:
+   * 'repeat' gives every list answer the same nextPageToken (and serves the
+   * first page for it again); 'endless' always gives a new one.
+   */
+  pageTokenFault(kind: 'repeat' | 'endless' | undefined): this {
+    this.pagingFault = kind;
+    return this;
+  }
+
+  /** The next `times` alt=media downloads answer these bytes instead of the file's (its listed size and md5Checksum stay). */
+  serveWrongBody(body: Buffer | string, times = 1): this {
+    for (let i = 0; i < times; i++) this.wrongBodies.push(Buffer.from(body));
+    return this;
   }
 
   /** The next `times` uploads are stored, then their answers never come (the client times out). */
@@ -190,10 +208,17 @@ export class DriveSimulator extends ProviderSimulator {
     const matches = req.query.q === undefined ? () => true : parseQuery(req.query.q, (id) => this.resolveId(id));
     if (!matches) return googleError(400, 'invalid', 'Invalid Value', { location: 'q' });
     const all = [...this.files.values()].filter((f) => matches(f)).sort((a, b) => a.createdTime - b.createdTime || (a.id < b.id ? -1 : 1));
-    const offset = req.query.pageToken === undefined ? 0 : Number(Buffer.from(req.query.pageToken, 'base64url').toString().replace(/^sim:/, ''));
+    const offset = req.query.pageToken === undefined || this.pagingFault ? 0 : Number(Buffer.from(req.query.pageToken, 'base64url').toString().replace(/^sim:/, ''));
     if (!Number.isInteger(offset) || offset < 0) return googleError(400, 'invalid', 'Invalid Value', { location: 'pageToken' });
     const page = all.slice(offset, offset + pageSize);
-    const next = offset + pageSize < all.length ? Buffer.from(`sim:${offset + pageSize}`).toString('base64url') : undefined;
+    const next =
+      this.pagingFault === 'repeat'
+        ? 'sim-repeated-token'
+        : this.pagingFault === 'endless'
+          ? `sim-endless-${randomBytes(6).toString('hex')}`
+          : offset + pageSize < all.length
+            ? Buffer.from(`sim:${offset + pageSize}`).toString('base64url')
+            : undefined;
     return { body: select({ kind: 'drive#fileList', incompleteSearch: false, ...(next ? { nextPageToken: next } : {}), files: page.map((f) => this.resource(f)) }, fields) };
   }
 
@@ -202,7 +227,7 @@ export class DriveSimulator extends ProviderSimulator {
     if (!file || file.trashed) return notFound(req.params.id);
     if (req.query.alt === 'media') {
       if (!file.content) return googleError(403, 'fileNotDownloadable', 'Only files with binary content can be downloaded. Use Export with Docs Editors files.', { location: 'alt' });
-      return { headers: { 'content-type': file.mimeType }, body: file.content };
+      return { headers: { 'content-type': file.mimeType }, body: this.wrongBodies.shift() ?? file.content };
     }
     const fields = this.fieldsOf(req, DEFAULT_FILE_FIELDS);
     if (!(fields instanceof Map)) return fields;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AdapterContext } from '../../src/core/adapter.js';
-import { currentToken, keepIssuedToken, type IssuedToken } from '../../src/core/adapter-kit/cached-token.js';
+import { currentCachedToken, keepIssuedToken, type CachedToken, type IssuedToken } from '../../src/core/adapter-kit/cached-token.js';
 import type { HttpRequest, HttpResponse } from '../../src/http/types.js';
 import { GOOGLE_TOKEN_URL, type DriveConfig } from './config.js';
 import { tokenError } from './errors.js';
@@ -33,8 +33,13 @@ export async function fetchToken(ctx: DriveContext): Promise<IssuedToken> {
   return keepIssuedToken(ctx, cacheKey(ctx), res, { provider: 'Google', lifetimeSeconds: DOCUMENTED_LIFETIME_S });
 }
 
+/** The cached access token while it has a minute left, else a fresh one (cached for the next call and the next process). */
+export async function cachedAccessToken(ctx: DriveContext): Promise<CachedToken> {
+  return currentCachedToken(ctx, cacheKey(ctx), () => fetchToken(ctx));
+}
+
 export async function accessToken(ctx: DriveContext): Promise<string> {
-  return currentToken(ctx, cacheKey(ctx), () => fetchToken(ctx));
+  return (await cachedAccessToken(ctx)).accessToken;
 }
 
 /**

@@ -4,8 +4,10 @@ import { s3Error } from './errors.js';
 import { s3Request, type S3Context } from './sign.js';
 import { s3Url } from './url.js';
 import { parseListPage } from './xml.js';
+import type { Writable } from 'node:stream';
+import type { ExpectedContent } from '../../src/core/adapter-kit/verified-download.js';
 
-/** The S3 calls the operations are made of, on bytes in memory. */
+/** The S3 calls the operations are made of. */
 
 export interface StoredObject {
   key: string;
@@ -27,6 +29,22 @@ export async function putObject(ctx: S3Context, key: string, body: Buffer, conte
   });
   if (res.status !== 200) throw s3Error(res, ctx.clock.now(), `upload of "${key}"`);
   return { etag: unquote(res.headers.etag), sha256: sha256(body) };
+}
+
+/**
+ * GetObject streamed into `sink`, answering what S3 says the bytes are: the
+ * Content-Length, and the ETag when it is the MD5 of the bytes, which it is
+ * for a single PutObject without KMS or customer-key encryption (a multipart
+ * ETag ends in "-<parts>").
+ */
+export async function getObjectInto(ctx: S3Context, key: string, sink: Writable): Promise<ExpectedContent> {
+  const res = await s3Request(ctx, { method: 'GET', url: s3Url(ctx.config, key), bodySink: (status) => (status === 200 ? sink : undefined) });
+  if (res.status !== 200) throw s3Error(res, ctx.clock.now(), `download of "${key}"`);
+  const length = res.headers['content-length'];
+  const etag = unquote(res.headers.etag);
+  const encryption = res.headers['x-amz-server-side-encryption'] ?? '';
+  const md5IsEtag = etag !== undefined && /^[0-9a-f]{32}$/i.test(etag) && !encryption.startsWith('aws:kms') && res.headers['x-amz-server-side-encryption-customer-algorithm'] === undefined;
+  return { ...(length !== undefined && /^\d+$/.test(length) ? { size: Number(length) } : {}), ...(md5IsEtag ? { md5: etag } : {}) };
 }
 
 export async function getObject(ctx: S3Context, key: string): Promise<Buffer> {

@@ -36,3 +36,11 @@ export function listXml(bucket: string, options: { prefix: string; maxKeys: numb
     '</ListBucketResult>'
   );
 }
+
+export function initiateMultipartXml(bucket: string, key: string, uploadId: string): string {
+  return `${HEAD}<InitiateMultipartUploadResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${xmlEscape(bucket)}</Bucket><Key>${xmlEscape(key)}</Key><UploadId>${xmlEscape(uploadId)}</UploadId></InitiateMultipartUploadResult>`;
+}
+
+export function completeMultipartResultXml(location: string, bucket: string, key: string, etag: string): string {
+  return `${HEAD}<CompleteMultipartUploadResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Location>${xmlEscape(location)}</Location><Bucket>${xmlEscape(bucket)}</Bucket><Key>${xmlEscape(key)}</Key><ETag>&quot;${etag}&quot;</ETag></CompleteMultipartUploadResult>`;
+}

@@ -19,6 +19,8 @@ export interface RecordedRequest {
   /** Parsed JSON or form body, when it is one. */
   parsed?: unknown;
   receivedAt: number;
+  /** Set when the body was larger than the server's recordBodyLimit: its length (body and text are then empty). */
+  bodyBytes?: number;
 }
 
 export type Fault =
@@ -57,6 +59,8 @@ export class SimulatorServer {
   private readonly stalled = new Set<ServerResponse>();
   private server?: Server;
   url = '';
+  /** Bodies larger than this are handed to the route but not kept in `requests` (a simulator taking gigabytes keeps its memory flat). */
+  recordBodyLimit = Infinity;
 
   /** Adds a route; `:name` segments become params, and a final `:name*` takes the rest of the path, slashes included (S3 keys). */
   route(method: string, path: string, handler: SimHandler): this {
@@ -116,7 +120,8 @@ export class SimulatorServer {
     const url = new URL(raw.url ?? '/', 'http://sim');
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(raw.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-    const text = body.toString('utf8');
+    const large = body.length > this.recordBodyLimit;
+    const text = large ? '' : body.toString('utf8');
     const recorded: RecordedRequest = {
       method: raw.method ?? 'GET',
       path: url.pathname,
@@ -127,7 +132,7 @@ export class SimulatorServer {
       parsed: parseBody(text, headers['content-type']),
       receivedAt: Date.now(),
     };
-    this.requests.push(recorded);
+    this.requests.push(large ? { ...recorded, body: Buffer.alloc(0), bodyBytes: body.length } : recorded);
 
     const faultIndex = this.faults.findIndex((f) => !f.match || f.match.test(recorded.path));
     if (faultIndex >= 0) {

@@ -1,5 +1,6 @@
 import { Agent, request as undiciRequest, errors as undiciErrors, type Dispatcher } from 'undici';
-import { Readable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { IntegrationError } from '../core/errors.js';
 import { publicOnlyLookup } from './public-destination.js';
 import type { HttpClient, HttpRequest, HttpResponse } from './types.js';
@@ -72,9 +73,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           headersTimeout: limit,
           bodyTimeout: limit,
         });
-        const buf = Buffer.from(await res.body.arrayBuffer());
         const flat: Record<string, string> = {};
         for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flat[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+        const sink = req.bodySink?.(res.statusCode, flat);
+        const buf = sink ? await drainInto(res.body, sink) : Buffer.from(await res.body.arrayBuffer());
         return {
           status: res.statusCode,
           headers: flat,
@@ -91,10 +93,30 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           },
         };
       } catch (err) {
+        if (err instanceof SinkError) throw err.original;
         throw transportError(err, url, limit, timeout.aborted, req.signal?.aborted === true);
       }
     },
   };
+}
+
+/** Pipes the body into the sink; a failure of the sink itself (disk full, no permission) is thrown as it is, not as a transport error. */
+async function drainInto(body: Readable, sink: Writable): Promise<Buffer> {
+  let sinkError: unknown;
+  sink.once('error', (err) => (sinkError ??= err));
+  try {
+    await pipeline(body, sink);
+  } catch (err) {
+    if (sinkError !== undefined) throw new SinkError(sinkError);
+    throw err;
+  }
+  return Buffer.alloc(0);
+}
+
+class SinkError extends Error {
+  constructor(readonly original: unknown) {
+    super('body sink failed');
+  }
 }
 
 function transportError(err: unknown, url: URL, limit: number, timedOut: boolean, cancelled: boolean): IntegrationError {

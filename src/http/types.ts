@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
 
@@ -14,6 +14,12 @@ export interface HttpRequest {
   form?: Record<string, string | number | boolean | undefined>;
   /** A raw body; the caller sets content-type. */
   body?: string | Uint8Array | Readable;
+  /**
+   * For bodies too large to hold: given the answer's status and headers, a
+   * stream to pipe the body into instead of buffering it (the response's
+   * `body` is then empty); undefined buffers it as usual (error answers).
+   */
+  bodySink?: (status: number, headers: Record<string, string>) => Writable | undefined;
   /** Overrides the client's timeout for this request. */
   timeoutMs?: number;
   signal?: AbortSignal;

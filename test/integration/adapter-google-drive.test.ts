@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
@@ -82,8 +82,35 @@ describe('google-drive adapter against its simulator', () => {
       expect(readFileSync(out.path)).toEqual(Buffer.from([0, 1, 2, 255]));
       expect(sim.received(/^\/drive\/v3\/files\/.+/)[0].query).toMatchObject({ alt: 'media' });
       expect(await failure(h.run('download', { source: 'nope', path: join(dir, 'n') }))).toMatchObject({ category: 'NOT_FOUND' });
+      // A Google Doc has no bytes, no size and no md5Checksum: refused before asking for its media.
       sim.addFile('minutes', undefined, 'application/vnd.google-apps.document');
-      expect(await failure(h.run('download', { source: 'minutes', path: join(dir, 'm') }))).toMatchObject({ category: 'INVALID_REQUEST', provider: { status: 403, code: 'fileNotDownloadable' } });
+      const doc = await failure(h.run('download', { source: 'minutes', path: join(dir, 'm') }));
+      expect(doc).toMatchObject({ category: 'INVALID_REQUEST', requestSent: false, provider: { code: 'fileNotDownloadable' } });
+      expect(doc.message).toMatch(/"minutes" is a application\/vnd.google-apps.document with no binary content to download/);
+      expect(sim.received(/^\/drive\/v3\/files\/.+/)).toHaveLength(1);
+    });
+
+    it('checks a download against the listed size and md5Checksum: a wrong body leaves nothing at the destination', async () => {
+      sim.addFile('report.txt', 'twelve bytes');
+      // The 12 listed bytes, and 4,604 served.
+      sim.serveWrongBody(Buffer.alloc(4604, 'x'));
+      const fresh = join(dir, 'out', 'report.txt');
+      const long = await failure(h.run('download', { source: 'report.txt', path: fresh }));
+      expect(long).toMatchObject({ category: 'SERVER_ERROR', provider: { code: 'ChecksumMismatch' } });
+      expect(long.message).toMatch(/4604 bytes arrived where 12 were listed; nothing was written/);
+      expect(existsSync(fresh)).toBe(false);
+      // Same length, other bytes: the MD5 tells.
+      const kept = file('kept.txt', 'the copy from yesterday');
+      sim.serveWrongBody('TWELVE BYTES');
+      const garbled = await failure(h.run('download', { source: 'report.txt', path: kept }));
+      expect(garbled.message).toMatch(/the body's MD5 [0-9a-f]{32} is not the listed [0-9a-f]{32}/);
+      expect(readFileSync(kept, 'utf8')).toBe('the copy from yesterday');
+      expect(readdirSync(dir, { recursive: true }).filter((n) => String(n).endsWith('.part'))).toEqual([]);
+      // The executor retries a garbled transfer (a download is safe); the right body then lands.
+      sim.serveWrongBody('TWELVE BYTES');
+      const out = await h.executor.execute(h.integration.name, 'download', { source: 'report.txt', path: kept });
+      expect(out).toMatchObject({ ok: true, attempts: 2, result: { size: 12, sha256: sha256('twelve bytes') } });
+      expect(readFileSync(kept, 'utf8')).toBe('twelve bytes');
     });
 
     it('deletes every file holding the key; a missing key is deleted: false', async () => {
@@ -107,6 +134,34 @@ describe('google-drive adapter against its simulator', () => {
       expect(pages[0].query).toMatchObject({ pageSize: '1000', fields: 'nextPageToken,files(id,name,mimeType,size,md5Checksum,modifiedTime)' });
       expect(pages[1].query.pageToken).toBeTruthy();
       expect((await h.run('list', {})).items).toHaveLength(1006);
+    });
+
+    it('stops, without retrying, when Drive repeats a page token', async () => {
+      sim.addFile('a.txt', 'a');
+      sim.pageTokenFault('repeat');
+      const out = await h.executor.execute(h.integration.name, 'list', {});
+      if (out.ok) throw new Error('expected the listing to fail');
+      expect(out.attempts).toBe(1);
+      expect(out.error).toMatchObject({ category: 'INVALID_REQUEST', provider: { code: 'repeatedPageToken' } });
+      expect(out.error.message).toMatch(/^Google Drive listing stopped: page 3 would repeat a nextPageToken Drive already gave/);
+      // The first page, then the token once: its repeat is never followed.
+      expect(sim.received('/drive/v3/files')).toHaveLength(2);
+      // Uploads look the key up the same way, and stop the same way.
+      expect(await failure(h.run('upload', { path: file('b.txt', 'b'), destination: 'b.txt' }))).toMatchObject({ provider: { code: 'repeatedPageToken' } });
+    });
+
+    it('stops at maxListPages (default 100) when every page names a new one', async () => {
+      sim.pageTokenFault('endless');
+      const capped = other({ maxListPages: 5 });
+      const err = await failure(capped.run('list', {}));
+      expect(err).toMatchObject({ category: 'INVALID_REQUEST', provider: { code: 'tooManyPages' } });
+      expect(err.message).toMatch(/more than 5 pages \(maxListPages in the integration's config\)/);
+      expect(sim.received('/drive/v3/files')).toHaveLength(5);
+      await failure(h.run('list', {}));
+      expect(sim.received('/drive/v3/files')).toHaveLength(105);
+      expect(drive.config.parse(sim.config)).toMatchObject({ maxListPages: 100 });
+      sim.pageTokenFault(undefined);
+      expect((await h.run('list', {})).items).toEqual([]);
     });
   });
 
@@ -222,9 +277,15 @@ describe('google-drive adapter against its simulator', () => {
     });
   });
 
-  it('health refreshes the token and reads about.get; the self-test round-trips a probe', async () => {
+  it('health reuses the cached token and reads about.get; the self-test round-trips a probe', async () => {
     const health = await drive.health!(h.ctx() as never);
     expect(health).toEqual({ status: 'healthy', message: 'signed in as ops@example.org; access token valid for 3599 s' });
+    expect(sim.received(TOKEN)).toHaveLength(1);
+    // Within the token's lifetime, further checks and calls ask for no new one.
+    clock.advance(30 * 60_000);
+    expect(await drive.health!(h.ctx() as never)).toEqual({ status: 'healthy', message: 'signed in as ops@example.org; access token valid for 1799 s' });
+    await h.run('list', {});
+    expect(sim.received(TOKEN)).toHaveLength(1);
     expect(sim.received('/drive/v3/about')[0].query.fields).toBe('user(displayName,emailAddress)');
     expect(await drive.selfTest!(h.ctx() as never)).toMatch(/uploaded, found, downloaded and deleted a \d+-byte probe/);
     expect(sim.stored()).toHaveLength(0);

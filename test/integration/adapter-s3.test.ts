@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AwsV4Signer } from 'aws4fetch';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import s3 from '../../adapters/s3/index.js';
 import { s3Url } from '../../adapters/s3/url.js';
+import { partSizeFor } from '../../adapters/s3/multipart.js';
+import { MAX_PARTS, MIB } from '../../adapters/s3/limits.js';
 import { startS3Simulator, type S3Simulator } from '../../adapters/s3/simulator.js';
 import type { Harness } from './payment-adapter-harness.js';
 import { onSimulator, type SimulatorFixture } from './simulator-fixture.js';
@@ -184,7 +186,7 @@ describe('s3 adapter against its simulator', () => {
       expect(out.attempts).toBe(2);
       expect(sim.received('/sim-bucket/stall/s.txt')).toHaveLength(2);
       expect([...sim.objects.keys()]).toEqual(['stall/s.txt']);
-      expect(sim.objects.get('stall/s.txt')?.body.toString()).toBe('stalled once');
+      expect(sim.contentOf('stall/s.txt')?.toString()).toBe('stalled once');
     });
   });
 
@@ -212,5 +214,152 @@ describe('s3 adapter against its simulator', () => {
     expect(s3Url(dotted, 'x').toString()).toBe('https://s3.us-east-1.amazonaws.com/files.acme.com/x');
     const minio = s3.config.parse({ bucket: 'b12', accessKeyId: 'A', secretAccessKey: 'S', baseUrl: 'http://minio.local:9000' });
     expect(s3Url(minio, 'k').toString()).toBe('http://minio.local:9000/b12/k');
+  });
+
+  describe('multipart upload', () => {
+    /** 11 MiB of varied bytes: two 5 MiB parts and a 1 MiB last one with the smallest settings. */
+    const big = Buffer.alloc(11 * MIB);
+    for (let i = 0; i < big.length; i += 4) big.writeUInt32LE((i * 2654435761) >>> 0, i);
+    const md5 = (b: Buffer) => createHash('md5').update(b).digest();
+    const smallParts = () => withConfig({ multipartThresholdBytes: 5 * MIB, partSizeBytes: 5 * MIB });
+    const multipartPath = `/${'sim-bucket'}/big/file.bin`;
+
+    it('sends a file above the threshold in parts, each with its Content-MD5 and signed payload hash, and completes it', async () => {
+      const t = smallParts();
+      const out = await t.run('upload', { path: file('big.bin', big), destination: 'big/file.bin', contentType: 'application/x-test' });
+      const partMd5s = [big.subarray(0, 5 * MIB), big.subarray(5 * MIB, 10 * MIB), big.subarray(10 * MIB)].map(md5);
+      const etag = `${createHash('md5').update(Buffer.concat(partMd5s)).digest('hex')}-3`;
+      expect(out).toEqual({ key: 'big/file.bin', size: big.length, sha256: sha256(big), etag, parts: 3 });
+      const calls = sim.received(multipartPath);
+      expect(calls.map((r) => `${r.method} ${Object.keys(r.query).sort().join(',')}`)).toEqual([
+        'POST uploads',
+        'PUT partNumber,uploadId',
+        'PUT partNumber,uploadId',
+        'PUT partNumber,uploadId',
+        'POST uploadId',
+      ]);
+      const parts = calls.filter((r) => r.method === 'PUT');
+      expect(parts.map((r) => r.query.partNumber)).toEqual(['1', '2', '3']);
+      expect(parts.map((r) => r.headers['content-md5'])).toEqual(partMd5s.map((m) => m.toString('base64')));
+      expect(parts[2].headers['x-amz-content-sha256']).toBe(sha256(big.subarray(10 * MIB)));
+      expect(parts.map((r) => r.headers['content-length'])).toEqual([String(5 * MIB), String(5 * MIB), String(MIB)]);
+      expect(calls[4].text).toContain('<Part><PartNumber>3</PartNumber><ETag>');
+      expect(sim.contentOf('big/file.bin')?.equals(big)).toBe(true);
+      expect(sim.objects.get('big/file.bin')).toMatchObject({ size: big.length, contentType: 'application/x-test', etag });
+      expect(sim.multipart.pending.size).toBe(0);
+      // The object streams back from the part files, checked against its length.
+      const back = await t.run('download', { source: 'big/file.bin', path: join(dir, 'back.bin') });
+      expect(back).toMatchObject({ size: big.length, sha256: sha256(big) });
+      expect(readFileSync(back.path).equals(big)).toBe(true);
+    });
+
+    it('keeps a file at or below the threshold to one PutObject', async () => {
+      const t = withConfig({ multipartThresholdBytes: 11 * MIB, partSizeBytes: 5 * MIB });
+      expect(await t.run('upload', { path: file('b.bin', big), destination: 'big/file.bin' })).not.toHaveProperty('parts');
+      expect(sim.received(multipartPath).map((r) => r.method)).toEqual(['PUT']);
+    });
+
+    it('a part that keeps failing aborts the upload on every attempt: nothing is left at the store', async () => {
+      const t = smallParts();
+      sim.failPart(2);
+      const out = await t.executor.execute(t.integration.name, 'upload', { path: file('big.bin', big), destination: 'big/file.bin' });
+      if (out.ok) throw new Error('expected the upload to fail');
+      expect(out.attempts).toBe(3);
+      expect(out.error).toMatchObject({ category: 'SERVER_ERROR', provider: { status: 500, code: 'InternalError' } });
+      const calls = sim.received(multipartPath);
+      const aborts = calls.filter((r) => r.method === 'DELETE');
+      expect(aborts).toHaveLength(3);
+      // Each attempt aborted its own upload, after its part 2 failed.
+      const created = calls.filter((r) => r.method === 'POST' && 'uploads' in r.query).length;
+      expect(created).toBe(3);
+      expect(new Set(aborts.map((r) => r.query.uploadId)).size).toBe(3);
+      expect(calls.some((r) => r.method === 'POST' && 'uploadId' in r.query)).toBe(false);
+      expect(sim.multipart.pending.size).toBe(0);
+      expect(sim.objects.size).toBe(0);
+      expect(sim.partsOnDisk).toBe(0);
+    });
+
+    it('picks a part size that fits S3\'s 10,000 parts', () => {
+      expect(partSizeFor(11 * MIB, 5 * MIB)).toBe(5 * MIB);
+      const tib = 1024 * 1024 * MIB;
+      const part = partSizeFor(tib, 8 * MIB);
+      expect(part % MIB).toBe(0);
+      expect(Math.ceil(tib / part)).toBeLessThanOrEqual(MAX_PARTS);
+      expect(Math.ceil(tib / (part - MIB))).toBeGreaterThan(MAX_PARTS);
+      expect(s3.config.safeParse({ ...sim.config, partSizeBytes: 4 * MIB }).success).toBe(false);
+      expect(s3.config.parse(sim.config)).toMatchObject({ multipartThresholdBytes: 8 * MIB, partSizeBytes: 8 * MIB });
+    });
+
+    describe('the simulator answers the multipart API as S3 does', () => {
+      const signed = async (method: string, path: string, body = '', headers: Record<string, string> = {}) => {
+        const req = await new AwsV4Signer({
+          method,
+          url: `${sim.url}${path}`,
+          body,
+          headers: { ...headers, 'x-amz-content-sha256': sha256(body) },
+          accessKeyId: sim.credentials.accessKeyId,
+          secretAccessKey: sim.credentials.secretAccessKey,
+          service: 's3',
+          region: 'us-east-1',
+          datetime: '20260101T000000Z',
+        }).sign();
+        const res = await fetch(req.url, { method, headers: req.headers, body: method === 'GET' || method === 'HEAD' ? undefined : body });
+        return { status: res.status, text: await res.text(), etag: res.headers.get('etag') ?? '' };
+      };
+      const complete = (parts: [number, string][]) =>
+        `<CompleteMultipartUpload>${parts.map(([n, e]) => `<Part><PartNumber>${n}</PartNumber><ETag>${e}</ETag></Part>`).join('')}</CompleteMultipartUpload>`;
+
+      it('InitiateMultipartUploadResult, part ETags, EntityTooSmall, InvalidPart, InvalidPartOrder, NoSuchUpload', async () => {
+        const init = await signed('POST', '/sim-bucket/m.bin?uploads=');
+        expect(init.status).toBe(200);
+        const uploadId = /<UploadId>(.+)<\/UploadId>/.exec(init.text)?.[1] as string;
+        expect(init.text).toContain('<InitiateMultipartUploadResult');
+        const one = await signed('PUT', `/sim-bucket/m.bin?partNumber=1&uploadId=${uploadId}`, 'small');
+        const two = await signed('PUT', `/sim-bucket/m.bin?partNumber=2&uploadId=${uploadId}`, 'last');
+        expect(one).toMatchObject({ status: 200, etag: `"${createHash('md5').update('small').digest('hex')}"` });
+        expect((await signed('POST', `/sim-bucket/m.bin?uploadId=${uploadId}`, complete([[1, one.etag], [2, two.etag]]))).text).toContain('<Code>EntityTooSmall</Code>');
+        expect((await signed('POST', `/sim-bucket/m.bin?uploadId=${uploadId}`, complete([[1, '"0000"']]))).text).toContain('<Code>InvalidPart</Code>');
+        expect((await signed('POST', `/sim-bucket/m.bin?uploadId=${uploadId}`, complete([[2, two.etag], [1, one.etag]]))).text).toContain('<Code>InvalidPartOrder</Code>');
+        // A single part may be small: it is the last.
+        const done = await signed('POST', `/sim-bucket/m.bin?uploadId=${uploadId}`, complete([[2, two.etag]]));
+        expect(done.text).toContain('<CompleteMultipartUploadResult');
+        expect(sim.contentOf('m.bin')?.toString()).toBe('last');
+        // The unused part went with the completion; the upload is gone.
+        expect(sim.partsOnDisk).toBe(1);
+        const gone = await signed('PUT', `/sim-bucket/m.bin?partNumber=3&uploadId=${uploadId}`, 'x');
+        expect(gone).toMatchObject({ status: 404 });
+        expect(gone.text).toContain('<Code>NoSuchUpload</Code>');
+        expect((await signed('GET', '/sim-bucket/m.bin')).text).toBe('last');
+        expect((await signed('PUT', `/sim-bucket/m.bin?partNumber=1&uploadId=nope`, 'x')).text).toContain('<Code>NoSuchUpload</Code>');
+        await signed('DELETE', '/sim-bucket/m.bin');
+        expect(sim.partsOnDisk).toBe(0);
+      });
+    });
+  });
+
+  describe('download checks', () => {
+    it('a body that does not match the object\'s ETag is refused, and the destination is left as it was', async () => {
+      sim.put('data/r.csv', 'id,amount\n1,250\n');
+      const destination = file('r.csv', 'the old copy');
+      // The store now serves other bytes under the same ETag and length (a garbled transfer).
+      const stored = sim.objects.get('data/r.csv')!;
+      stored.body = Buffer.from('id,amount\n1,999\n');
+      const err = await failure(h.run('download', { source: 'data/r.csv', path: destination }));
+      expect(err).toMatchObject({ category: 'SERVER_ERROR', provider: { code: 'ChecksumMismatch' } });
+      expect(err.message).toMatch(/does not match what the provider lists: the body's MD5 [0-9a-f]{32} is not the listed [0-9a-f]{32}; nothing was written/);
+      expect(readFileSync(destination, 'utf8')).toBe('the old copy');
+      expect(readdirSync(dir).filter((n) => n.endsWith('.part'))).toEqual([]);
+      const fresh = join(dir, 'fresh', 'r.csv');
+      stored.body = Buffer.from('id,amount\n1,2500\n');
+      expect((await failure(h.run('download', { source: 'data/r.csv', path: fresh }))).provider?.code).toBe('ChecksumMismatch');
+      expect(existsSync(fresh)).toBe(false);
+    });
+
+    it('refuses to write over a folder before anything is sent', async () => {
+      sim.put('x', 'x');
+      writeFileSync(join(dir, 'keep'), '');
+      expect(await failure(h.run('download', { source: 'x', path: dir }))).toMatchObject({ category: 'VALIDATION_FAILED', requestSent: false });
+      expect(sim.requests).toHaveLength(0);
+    });
   });
 });

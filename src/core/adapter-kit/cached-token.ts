@@ -39,9 +39,15 @@ export async function keepIssuedToken(ctx: TokenContext, key: string, res: HttpR
   return { ...token, expiresInSeconds };
 }
 
-/** A token that is good for at least another minute: the cached one, or the one `issue` fetches and caches. */
-export async function currentToken(ctx: TokenContext, key: string, issue: () => Promise<CachedToken>): Promise<string> {
+/** A token that is good for at least another minute, with its expiry: the cached one, or the one `issue` fetches and caches. */
+export async function currentCachedToken(ctx: TokenContext, key: string, issue: () => Promise<CachedToken>): Promise<CachedToken> {
   const cached = await ctx.cache.get<CachedToken>(key);
-  if (cached && cached.expiresAt - REFRESH_MARGIN_MS > ctx.clock.now()) return cached.accessToken;
-  return (await issue()).accessToken;
+  if (cached && cached.expiresAt - REFRESH_MARGIN_MS > ctx.clock.now()) return cached;
+  const issued = await issue();
+  return { accessToken: issued.accessToken, expiresAt: issued.expiresAt };
+}
+
+/** currentCachedToken(), the token alone. */
+export async function currentToken(ctx: TokenContext, key: string, issue: () => Promise<CachedToken>): Promise<string> {
+  return (await currentCachedToken(ctx, key, issue)).accessToken;
 }
