@@ -25,6 +25,7 @@ export function processStreams(): Omit<CliIO, 'signal'> {
 let pipeHandled = false;
 /** A command that must tidy up before it ends (the demo) is told instead of the process ending at once. */
 let stdoutClosed: (() => void) | undefined;
+let toldOfClose = false;
 
 /** `integrations logs export | head`: the reader left, so there is nobody to tell; stop quietly like other Unix tools. */
 function quietOnClosedPipe(): void {
@@ -32,9 +33,12 @@ function quietOnClosedPipe(): void {
   pipeHandled = true;
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
+      // Every later write fails the same way: once a command was told, it is stopping already.
+      if (err.code === 'EPIPE' && stream === process.stdout && toldOfClose) return;
       if (err.code === 'EPIPE' && stream === process.stdout && stdoutClosed) {
         const handler = stdoutClosed;
         stdoutClosed = undefined;
+        toldOfClose = true;
         return handler();
       }
       if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
