@@ -291,6 +291,8 @@ export function createExecutor(deps: ExecutorDeps) {
     let rejectOnAbort: (reason: unknown) => void = () => {};
     // An adapter that ignores its signal must not hold a Ctrl-C'd run hostage until its timeout.
     const interrupted = new Promise<never>((_, reject) => (rejectOnAbort = reject));
+    // Aborted before the call is raced (e.g. while waiting for a rate-limit token): not an unhandled rejection.
+    interrupted.catch(() => {});
     const onOuterAbort = () => {
       controller.abort(ids.signal?.reason);
       rejectOnAbort(ids.signal?.reason);

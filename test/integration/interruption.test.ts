@@ -8,6 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AdapterContext } from '../../src/core/adapter.js';
 import { IntegrationError } from '../../src/core/errors.js';
 import { exitCodeFor } from '../../src/cli/exit-codes.js';
+import { createExecutor } from '../../src/core/executor.js';
+import { createStoreGuard } from '../../src/core/policies/guard.js';
+import type { Clock } from '../../src/core/clock.js';
 import { integration, makeBench, type Bench } from './queue-fixture.js';
 
 let bench: Bench;
@@ -58,6 +61,25 @@ describe('an interrupted call', () => {
     expect(!outcome.ok && outcome.error.category).toBe('OUTCOME_UNKNOWN');
     expect(!outcome.ok && outcome.error.message).toMatch(/interrupted.*reconcile/);
     expect((await bench.store.idempotency.get(outcome.idempotencyKey))?.state).toBe('unknown');
+  });
+
+  it('before the request left (waiting for a rate-limit token) is INTERRUPTED even for an unsafe operation: it provably did nothing', async () => {
+    bench = makeBench([integration('pay', { rateLimit: { perSecond: 1, burst: 1 } })]);
+    const controller = new AbortController();
+    // The bucket is empty after the first call; the user presses Ctrl-C while the second waits for a token.
+    const clock: Clock = {
+      now: () => bench.clock.now(),
+      sleep: (_ms, signal) => {
+        controller.abort(new Error('received SIGINT'));
+        return Promise.reject(signal?.reason);
+      },
+    };
+    const executor = createExecutor({ config: bench.config, registry: bench.registry, store: bench.store, clock, owner: 'run', guard: createStoreGuard({ store: bench.store, clock, owner: 'run' }) });
+    expect((await executor.execute('pay', 'send', { reference: 's-0' })).ok).toBe(true);
+    const outcome = await executor.execute('pay', 'send', { reference: 's-1' }, { signal: controller.signal });
+    expect(!outcome.ok && [outcome.error.category, outcome.error.requestSent]).toEqual(['INTERRUPTED', false]);
+    expect(bench.provider.callsOf('send')).toHaveLength(1);
+    expect(await bench.store.idempotency.get(outcome.idempotencyKey)).toBeUndefined();
   });
 
   it('while waiting to retry ends as INTERRUPTED, and the events report every attempt and retry', async () => {
