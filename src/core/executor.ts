@@ -324,6 +324,8 @@ export function createExecutor(deps: ExecutorDeps) {
           reject(err);
         }, integration.timeoutMs);
       });
+      // Checked here, in the same tick as the call: after this line the request may leave.
+      if (ids.signal?.aborted) throw ids.signal.reason;
       called = true;
       const raw = await Promise.race([operation.run(ctx, input), timeout, interrupted]);
       const out = operation.output.safeParse(raw);

@@ -196,6 +196,8 @@ export async function drain(deps: DrainDeps, options: DrainOptions = {}): Promis
   renewal.unref();
 
   async function settle(job: QueueJob, settlement: JobSettlement, tally: JobTally): Promise<void> {
+    // Once told to stop now, every job it holds is settled by giveBackLeases alone.
+    if (stopReason === 'stop-now') return;
     const kept = await store.queue.settle(job.id, owner, clock.now(), settlement);
     if (options.onJob) lastTally.set(job.id, tally);
     if (!kept) {
@@ -378,6 +380,8 @@ export async function drain(deps: DrainDeps, options: DrainOptions = {}): Promis
 
   async function stopNowAndGiveBack(): Promise<void> {
     stopReason = 'stop-now';
+    // First, so that no request starts while the leases are given back (the executor checks just before sending).
+    cancelCalls.abort(stopNow?.reason);
     const jobs = [...held.values()].map((job) => ({ job, called: calling.has(job.id), safety: calling.get(job.id) }));
     buffer.splice(0);
     try {
@@ -385,8 +389,6 @@ export async function drain(deps: DrainDeps, options: DrainOptions = {}): Promis
     } catch (err) {
       fail(err);
     }
-    // Their leases are gone: whatever the calls now answer is not settled by this drain.
-    cancelCalls.abort(stopNow?.reason);
     await Promise.allSettled(running.values());
   }
 

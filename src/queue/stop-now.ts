@@ -29,8 +29,10 @@ const REQUEUED = 'the drain was stopped (second Ctrl-C or SIGTERM) during the ca
  * is retried with the same key (its idempotency claim released), except an
  * unsafe operation whose claim is still in flight: its request may have
  * left, so its outcome is unknown and it is reconciled, never re-sent.
- * Every write is conditional on this drain's ownership, so a call that
- * settles at the same moment keeps its own answer.
+ * The drain cancels its calls first, so none starts meanwhile; a cancelled
+ * call may settle its own claim as this runs (unknown when its request had
+ * left, released when it provably had not), and the job follows that claim.
+ * Every write is conditional on this drain's ownership.
  */
 export async function giveBackLeases(store: Store, owner: string, held: readonly HeldJob[], now: number): Promise<StopNowReport> {
   const report: StopNowReport = { requeued: 0, unknown: 0 };
