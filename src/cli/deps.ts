@@ -29,6 +29,21 @@ export interface CliIO {
   clock: Clock;
   /** Aborted on SIGINT/SIGTERM. */
   signal: AbortSignal;
+  /**
+   * Aborted on a second SIGINT/SIGTERM, for a command that called
+   * holdSecondSignal(); without that call the second signal ends the process
+   * at once (exit 130).
+   */
+  stopNow?: AbortSignal;
+  /** This command tidies up and stops by itself on a second signal (the drain gives back its leases). */
+  holdSecondSignal?(): void;
+  /**
+   * The reader of stdout went away (`| head`). By default the process then
+   * ends quietly at once; a command that must tidy up first (the demo: its
+   * daemon, simulators and temporary folder) registers here to be told
+   * instead, and stops by itself. Returns the unregistration.
+   */
+  whenStdoutCloses?(handler: () => void): () => void;
 }
 
 /** A loaded config with its store and engine, opened once per command and closed by main. */

@@ -38,6 +38,7 @@ const BY_CATEGORY: Record<ErrorCategory, number> = {
   TIMEOUT: EXIT.TEMPORARY,
   NETWORK_ERROR: EXIT.TEMPORARY,
   OUTCOME_UNKNOWN: EXIT.OUTCOME_UNKNOWN,
+  INTERRUPTED: EXIT.INTERRUPTED,
 };
 
 export function exitCodeForCategory(category: ErrorCategory): number {

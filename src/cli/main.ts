@@ -21,7 +21,7 @@ const HELP_CODES = new Set(['commander.helpDisplayed', 'commander.version']);
  */
 export async function main(argv: readonly string[], io: Partial<CliIO> = {}): Promise<number> {
   const real = io.signal ? undefined : processSignal();
-  const fullIO: CliIO = { ...processStreams(), signal: real?.signal, ...io } as CliIO;
+  const fullIO: CliIO = { ...processStreams(), signal: real?.signal, stopNow: real?.stopNow, holdSecondSignal: real?.holdSecondSignal, ...io } as CliIO;
   let exitCode: number = EXIT.OK;
   let bareRegistry: AdapterRegistry | undefined;
   const handle = createSessionHandle(fullIO, () => (bareRegistry ??= new AdapterRegistry({ resolveFrom: fullIO.cwd })));

@@ -18,6 +18,8 @@ export const ERROR_CATEGORIES = [
   'CONFIG_INVALID',
   'INTEGRATION_DISABLED',
   'SIGNATURE_INVALID',
+  // Stopped by the user (Ctrl-C, SIGTERM): says nothing about the provider, so never retried here nor counted against its circuit.
+  'INTERRUPTED',
 ] as const;
 
 export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];

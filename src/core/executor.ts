@@ -47,6 +47,18 @@ export interface ExecuteOptions {
   idempotencyKey?: string;
   correlationId?: string;
   signal?: AbortSignal;
+  /** What happens while it runs, for a caller to show (the CLI's status line); the executor itself never prints. */
+  events?: ExecutionEvents;
+}
+
+/** Reported as they happen, in the manner of cockatiel's onRetry/onGiveUp. */
+export interface ExecutionEvents {
+  /** An attempt begins (1-based). */
+  onAttempt?(event: { attempt: number; maxAttempts: number; timeoutMs: number }): void;
+  /** An attempt failed and another follows after `delayMs`. */
+  onRetry?(event: { attempt: number; maxAttempts: number; delayMs: number; error: IntegrationError }): void;
+  /** The last attempt failed: no more follow. */
+  onGiveUp?(event: { attempts: number; error: IntegrationError }): void;
 }
 
 export interface ExecutionSuccess {
@@ -201,8 +213,10 @@ export function createExecutor(deps: ExecutorDeps) {
 
     let attempts = 0;
     let outcome: { ok: true; result: unknown } | { ok: false; error: IntegrationError };
+    const events = options.events;
     for (;;) {
       attempts++;
+      events?.onAttempt?.({ attempt: attempts, maxAttempts: integration.retry.maxAttempts, timeoutMs: integration.timeoutMs });
       outcome = await attempt(integration, adapter, operation, parsed.data, { idempotencyKey, correlationId, tenant: options.tenant, signal: options.signal });
       if (outcome.ok) break;
       const error = outcome.error;
@@ -211,12 +225,19 @@ export function createExecutor(deps: ExecutorDeps) {
       // A Retry-After longer than we would ever wait in-process goes back to the caller (the queue reschedules).
       if (error.retryAfterMs !== undefined && error.retryAfterMs > integration.retry.maxDelayMs * RETRY_AFTER_CEILING) break;
       deps.log?.debug('retrying', { integration: integrationName, operation: operationName, attempt: attempts, delayMs: delay, category: error.category });
+      events?.onRetry?.({ attempt: attempts + 1, maxAttempts: integration.retry.maxAttempts, delayMs: delay, error });
       try {
         await clock.sleep(delay, options.signal);
       } catch {
         break;
       }
     }
+    if (!outcome.ok && options.signal?.aborted && outcome.error.category !== 'INTERRUPTED') {
+      // Stopped while waiting to try again: the run ends because of the user, not the provider's last answer.
+      const last = outcome.error;
+      outcome = { ok: false, error: interruption(options.signal, `${integrationName} ${operationName}`, last.requestSent, last) };
+    }
+    if (!outcome.ok) events?.onGiveUp?.({ attempts, error: outcome.error });
 
     const durationMs = clock.now() - started;
     // An operation without input has nothing to stringify; the column still wants JSON.
@@ -277,10 +298,21 @@ export function createExecutor(deps: ExecutorDeps) {
     ids: { idempotencyKey: string; correlationId: string; tenant?: string; signal?: AbortSignal },
   ): Promise<{ ok: true; result: unknown } | { ok: false; error: IntegrationError }> {
     const controller = new AbortController();
-    const onOuterAbort = () => controller.abort(ids.signal?.reason);
+    let rejectOnAbort: (reason: unknown) => void = () => {};
+    // An adapter that ignores its signal must not hold a Ctrl-C'd run hostage until its timeout.
+    const interrupted = new Promise<never>((_, reject) => (rejectOnAbort = reject));
+    // Aborted before the call is raced (e.g. while waiting for a rate-limit token): not an unhandled rejection.
+    interrupted.catch(() => {});
+    const onOuterAbort = () => {
+      controller.abort(ids.signal?.reason);
+      rejectOnAbort(ids.signal?.reason);
+    };
     ids.signal?.addEventListener('abort', onOuterAbort, { once: true });
     let timer: NodeJS.Timeout | undefined;
+    /** From here on the request may have left: an interruption no longer proves it did not. */
+    let called = false;
     try {
+      if (ids.signal?.aborted) throw ids.signal.reason;
       await deps.guard?.beforeAttempt(integration, controller.signal);
       const ctx = buildContext({
         integration,
@@ -302,7 +334,10 @@ export function createExecutor(deps: ExecutorDeps) {
           reject(err);
         }, integration.timeoutMs);
       });
-      const raw = await Promise.race([operation.run(ctx, input), timeout]);
+      // Checked here, in the same tick as the call: after this line the request may leave.
+      if (ids.signal?.aborted) throw ids.signal.reason;
+      called = true;
+      const raw = await Promise.race([operation.run(ctx, input), timeout, interrupted]);
       const out = operation.output.safeParse(raw);
       if (!out.success) {
         throw new IntegrationError('SERVER_ERROR', `${adapter.name} returned an unexpected ${integration.name} result: ${formatIssues(out.error, 'result').join('; ')}`);
@@ -312,8 +347,11 @@ export function createExecutor(deps: ExecutorDeps) {
     } catch (thrown) {
       // A failure of our own store (the cache, the shared circuit) is not the provider's: never retried, logged or counted as one.
       if (thrown instanceof StoreError) throw thrown;
-      const error = toIntegrationError(thrown);
-      if (error.category !== 'CIRCUIT_OPEN') await deps.guard?.afterAttempt(integration, { ok: false, error });
+      const error = ids.signal?.aborted
+        ? interruption(ids.signal, `${integration.name}`, called && (!(thrown instanceof IntegrationError) || thrown.requestSent), thrown)
+        : toIntegrationError(thrown);
+      // Neither our own refusal nor the user's Ctrl-C says anything about the provider's health.
+      if (error.category !== 'CIRCUIT_OPEN' && error.category !== 'INTERRUPTED') await deps.guard?.afterAttempt(integration, { ok: false, error });
       return { ok: false, error };
     } finally {
       clearTimeout(timer);
@@ -325,6 +363,13 @@ export function createExecutor(deps: ExecutorDeps) {
 }
 
 export type Executor = ReturnType<typeof createExecutor>;
+
+/** The user stopped the call (SIGINT/SIGTERM): its own category, keeping whether the request may have left. */
+function interruption(signal: AbortSignal, what: string, requestSent: boolean, cause: unknown): IntegrationError {
+  const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason ?? 'aborted');
+  const when = requestSent ? 'before its answer came' : 'before the request was sent';
+  return new IntegrationError('INTERRUPTED', `${what} interrupted (${reason}) ${when}`, { requestSent, cause });
+}
 
 function logBase(integration: ResolvedIntegration, adapter: AdapterDefinition, operation: string, tenant: string | undefined, idempotencyKey: string, correlationId: string) {
   return { integration: integration.name, adapter: adapter.name, operation, tenant: tenant ?? null, idempotencyKey, correlationId };

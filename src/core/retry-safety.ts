@@ -1,5 +1,5 @@
 import type { RetrySafety } from './adapter.js';
-import { IntegrationError } from './errors.js';
+import { IntegrationError, type ErrorCategory } from './errors.js';
 
 /**
  * May this failure be tried again? Transient failures of safe and keyed
@@ -17,10 +17,14 @@ export function mayRetry(err: IntegrationError, safety: RetrySafety): boolean {
  * An unsafe operation whose request may have reached the provider and got
  * no clear answer (timeout, dropped connection, 5xx) has an unknown outcome:
  * it must be reconciled (the adapter's query, or by hand), never re-sent blindly.
+ * An interruption after the request left is no different: the provider may
+ * have acted on it.
  */
+const AMBIGUOUS: ReadonlySet<ErrorCategory> = new Set(['TIMEOUT', 'NETWORK_ERROR', 'SERVER_ERROR', 'INTERRUPTED']);
+
 export function classifyOutcome(err: IntegrationError, safety: RetrySafety): IntegrationError {
   if (safety !== 'unsafe' || !err.requestSent) return err;
-  if (err.category !== 'TIMEOUT' && err.category !== 'NETWORK_ERROR' && err.category !== 'SERVER_ERROR') return err;
+  if (!AMBIGUOUS.has(err.category)) return err;
   return new IntegrationError('OUTCOME_UNKNOWN', `outcome unknown: ${err.message}; not re-sent (unsafe operation)`, {
     provider: err.provider,
     requestSent: true,

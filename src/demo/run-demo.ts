@@ -15,6 +15,8 @@ export interface DemoRunOptions {
   color: boolean;
   /** Bound on each wait for a callback or a processing run (default 10 s). */
   waitMs?: number;
+  /** Ends the demo early like SIGINT does (stdout's reader has gone): the current step stops, everything is closed. */
+  stop?: AbortSignal;
 }
 
 export interface DemoReport {
@@ -36,7 +38,8 @@ const DEFAULT_WAIT_MS = 10_000;
  * printed as it ends, and a summary. Everything it started is stopped before
  * it returns, whatever happened.
  */
-export async function runDemo(options: DemoRunOptions, io: CliIO): Promise<DemoReport> {
+export async function runDemo(options: DemoRunOptions, given: CliIO): Promise<DemoReport> {
+  const io: CliIO = options.stop ? { ...given, signal: AbortSignal.any([given.signal, options.stop]) } : given;
   const out = options.json ? io.stderr : io.stdout;
   const style = palette({ json: options.json, color: options.color }, { env: io.env, isTTY: options.json ? io.stderrIsTTY : io.isTTY });
   const started = performance.now();

@@ -15,6 +15,7 @@ import type { JobSettlement, QueueJob } from '../store/queue-types.js';
 import type { Store } from '../store/types.js';
 import { decide, type JobTally } from './outcome.js';
 import { isOwnerDead, processOwner } from './owner.js';
+import { giveBackLeases, type StopNowReport } from './stop-now.js';
 import { defaultLeaseMs, queueRetryFor } from './settings.js';
 
 export interface DrainDeps {
@@ -46,6 +47,10 @@ export interface DrainOptions {
   leaseMs?: number;
   /** Stop claiming, release what has not started, finish what has. */
   signal?: AbortSignal;
+  /** Stop now: give back every lease held (src/queue/stop-now.ts), cancel the calls in flight, return. */
+  stopNow?: AbortSignal;
+  /** The signal arrived: how many jobs are in flight and will be finished. */
+  onStopping?: (inFlight: number) => void;
   onProgress?: (progress: DrainProgress) => void;
   /** Each job as it is settled: how it ended and how long it took from start to committed settlement. */
   onJob?: (report: JobReport) => void;
@@ -58,7 +63,7 @@ export interface JobReport {
   durationMs: number;
 }
 
-export type StopReason = 'empty' | 'limit' | 'max-time' | 'signal' | 'store-error';
+export type StopReason = 'empty' | 'limit' | 'max-time' | 'signal' | 'stop-now' | 'store-error';
 
 export interface DrainSummary {
   claimed: number;
@@ -74,6 +79,8 @@ export interface DrainSummary {
   failure?: unknown;
   /** Integrations waiting on an unset environment variable whose due jobs were left queued (counted in skipped). */
   unresolved?: UnresolvedSkip[];
+  /** Stopped now: what became of the jobs it held. */
+  givenBack?: StopNowReport;
 }
 
 export interface UnresolvedSkip {
@@ -136,9 +143,20 @@ export async function drain(deps: DrainDeps, options: DrainOptions = {}): Promis
   let stopReason: StopReason | undefined;
   let fatal: unknown;
   const onAbort = () => {
+    if (!stopReason) options.onStopping?.(running.size);
     stopReason ??= 'signal';
     stop.abort(options.signal?.reason);
   };
+  /** Cancels the calls in flight, once their leases are given back. */
+  const cancelCalls = new AbortController();
+  const stopNow = options.stopNow;
+  const stoppedNow = new Promise<void>((resolveStop) => {
+    if (stopNow?.aborted) resolveStop();
+    stopNow?.addEventListener('abort', () => resolveStop(), { once: true });
+  });
+  /** The jobs whose call through the executor has begun, with their operation's retry safety. */
+  const calling = new Map<number, RetrySafety>();
+  let givenBackNow: StopNowReport | undefined;
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -202,6 +220,8 @@ export async function drain(deps: DrainDeps, options: DrainOptions = {}): Promis
   renewal.unref();
 
   async function settle(job: QueueJob, settlement: JobSettlement, tally: JobTally): Promise<void> {
+    // Once told to stop now, every job it holds is settled by giveBackLeases alone.
+    if (stopReason === 'stop-now') return;
     const kept = await store.queue.settle(job.id, owner, clock.now(), settlement);
     if (options.onJob) lastTally.set(job.id, tally);
     if (!kept) {
@@ -262,10 +282,12 @@ export async function drain(deps: DrainDeps, options: DrainOptions = {}): Promis
     } catch {
       return settle(job, { status: 'dead', error: { category: 'VALIDATION_FAILED', message: 'stored payload is not JSON' }, logId: null }, 'dead');
     }
+    calling.set(job.id, operation.retry);
     const outcome = await executor.execute(job.integration, job.operation, payload, {
       tenant: job.tenant ?? undefined,
       idempotencyKey: job.idempotencyKey,
       correlationId: job.correlationId ?? undefined,
+      signal: cancelCalls.signal,
     });
     const rules = { paths: [...(operation.sensitive ?? []), ...integration.sensitive], values: integrationSecrets(integration, adapter) };
     const { settlement, tally } = decide(job, outcome, operation.retry, queueRetryFor(integration), clock.now(), random, (result) =>
@@ -356,6 +378,7 @@ export async function drain(deps: DrainDeps, options: DrainOptions = {}): Promis
         })
         .catch(fail)
         .finally(() => {
+          calling.delete(job.id);
           running.delete(job.id);
           held.delete(job.id);
           runningPer.set(job.integration, (runningPer.get(job.integration) ?? 1) - 1);
@@ -377,15 +400,36 @@ export async function drain(deps: DrainDeps, options: DrainOptions = {}): Promis
     }
   }
 
+  /** Waits for a job to end, or for the order to stop now. */
+  const nextEnd = () => Promise.race([...running.values(), stoppedNow]);
+
+  async function stopNowAndGiveBack(): Promise<void> {
+    stopReason = 'stop-now';
+    // First, so that no request starts while the leases are given back (the executor checks just before sending).
+    cancelCalls.abort(stopNow?.reason);
+    const jobs = [...held.values()].map((job) => ({ job, called: calling.has(job.id), safety: calling.get(job.id) }));
+    buffer.splice(0);
+    try {
+      givenBackNow = await giveBackLeases(store, owner, jobs, clock.now());
+    } catch (err) {
+      fail(err);
+    }
+    await Promise.allSettled(running.values());
+  }
+
   try {
     progress();
     for (;;) {
+      if (stopNow?.aborted) {
+        await stopNowAndGiveBack();
+        break;
+      }
       if (!stopReason && options.maxTimeMs !== undefined && clock.now() - started >= options.maxTimeMs) stopReason = 'max-time';
       if (stopReason) {
         // Stopping: what has not started goes back at once; what has, finishes.
         await releaseBuffered();
         if (!running.size) break;
-        await Promise.race(running.values());
+        await nextEnd();
         continue;
       }
       const mayClaim = options.limit === undefined || claimed < options.limit;
@@ -415,7 +459,7 @@ export async function drain(deps: DrainDeps, options: DrainOptions = {}): Promis
         }
         continue;
       }
-      await Promise.race(running.values());
+      await nextEnd();
     }
   } finally {
     clearInterval(renewal);
@@ -426,6 +470,7 @@ export async function drain(deps: DrainDeps, options: DrainOptions = {}): Promis
   const summary: DrainSummary = { claimed: claimed - givenBack, ...tallies, skipped, durationMs: clock.now() - started, stoppedBy: stopReason ?? 'empty' };
   if (leftQueued.length) summary.unresolved = leftQueued;
   if (fatal) summary.failure = fatal;
+  if (givenBackNow) summary.givenBack = givenBackNow;
   return summary;
 }
 

@@ -24,6 +24,7 @@ const MIN_RELEASE_MS = 1_000;
  *   flight in another process, integration disabled): released without
  *   spending the attempt;
  * - OUTCOME_UNKNOWN: unknown, never re-sent, settled by reconcile;
+ * - INTERRUPTED (the drain stopped now): back in the queue, due at once;
  * - transient and retry-safe for this operation: rescheduled with full-jitter
  *   exponential backoff (or the provider's Retry-After) until max attempts,
  *   then dead;
@@ -52,6 +53,12 @@ export function decide(
     return { settlement: { status: 'released', runAt: now + Math.max(MIN_RELEASE_MS, error.retryAfterMs ?? 0), reason: kept }, tally: 'skipped' };
   }
   if (error.category === 'OUTCOME_UNKNOWN') return { settlement: { status: 'unknown', error: kept, logId: outcome.logId }, tally: 'unknown' };
+  // The drain was stopped during the call: the job goes back, due now; the attempt counts only if the request may have left.
+  if (error.category === 'INTERRUPTED') {
+    return error.requestSent
+      ? { settlement: { status: 'retry', runAt: now, error: kept, logId: outcome.logId }, tally: 'retried' }
+      : { settlement: { status: 'released', runAt: job.runAt, reason: kept }, tally: 'skipped' };
+  }
   if (mayRetry(error, safety)) {
     if (job.attempts >= job.maxAttempts) {
       const message = `gave up after ${job.attempts} attempt${job.attempts === 1 ? '' : 's'}: ${error.message}`;

@@ -18,6 +18,8 @@ export interface ReplayOptions {
   onEvent?: EventListener;
   /** Parse only: report what processing would produce, change nothing. */
   dryRun?: boolean;
+  /** After each batch: how many have been replayed so far and how many of them failed. */
+  onProgress?: (progress: { done: number; failed: number }) => void;
 }
 
 export interface ReplayItem {
@@ -62,8 +64,13 @@ export async function replayWebhooks(selection: ReplaySelection, options: Replay
     }
     if (options.dryRun) {
       for (const row of rows) items.push(await dryRun(row, options.endpoints));
-      return;
+    } else {
+      await processRows(rows);
     }
+    options.onProgress?.({ done: items.length, failed: items.filter((i) => i.status === 'failed').length });
+  };
+
+  const processRows = async (rows: WebhookRow[]) => {
     const outcomes = await dispatcher.run(rows.map((r) => ({ id: r.id, integration: r.integration, request: inboundFromRow(r) })));
     outcomes.forEach((o, i) => {
       items.push({

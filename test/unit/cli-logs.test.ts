@@ -116,8 +116,8 @@ describe('logs export', () => {
     expect(parsed.every((r, i) => r.id === i + 1)).toBe(true);
     expect(parsed[0].time).toBe(new Date(rows[0].time).toISOString());
     expect(parsed[0].request.note).toBe('comma, "quoted"\nnewline');
-    expect(res.stderr).toContain('\rexporting: 5,000 / 6,200 rows');
-    expect(res.stderr).toMatch(/exporting: 6,200 \/ 6,200 rows, done\n$/);
+    expect(res.stderr).toContain('\r\x1b[2Kexporting: 5,000/6,200 done, ');
+    expect(res.stderr).toMatch(/\r\x1b\[2Kexporting: 6,200\/6,200 done, [\d.,]+ rows\/s\n$/);
     expect(existsSync(join(cwd, 'all.jsonl.partial'))).toBe(false);
   });
 

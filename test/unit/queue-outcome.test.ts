@@ -33,6 +33,13 @@ describe('what a job becomes after an execution', () => {
     expect(zero).toMatchObject({ tally: 'retried', settlement: { status: 'retry', runAt: NOW } });
   });
 
+  it('an interrupted call goes back due now, never dead: the attempt counts only if the request may have left', () => {
+    const sent = new IntegrationError('INTERRUPTED', 'interrupted', { requestSent: true });
+    expect(decide(job(5), failed(sent), 'keyed', retry, NOW, () => 0.5, json)).toMatchObject({ tally: 'retried', settlement: { status: 'retry', runAt: NOW } });
+    const unsent = new IntegrationError('INTERRUPTED', 'interrupted', { requestSent: false });
+    expect(decide(job(1), failed(unsent), 'unsafe', retry, NOW, () => 0.5, json)).toMatchObject({ tally: 'skipped', settlement: { status: 'released', runAt: NOW } });
+  });
+
   it("uses the provider's Retry-After instead of the backoff", () => {
     const err = new IntegrationError('RATE_LIMITED', '429', { retryAfterMs: 42_000 });
     expect(decide(job(1), failed(err), 'unsafe', retry, NOW, () => 0.5, json).settlement).toMatchObject({ status: 'retry', runAt: NOW + 42_000 });

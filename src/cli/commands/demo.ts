@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { DemoReport } from '../../demo/run-demo.js';
 import { CommandFailure } from '../command-failure.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
 import { EXIT } from '../exit-codes.js';
@@ -38,7 +39,20 @@ with --json, progress goes to stderr and the report ({ ok, steps: [...] }) to st
 export async function runDemoCommand(options: DemoOptions, deps: CliDeps): Promise<void> {
   // The demo loads the whole engine: only when asked for (start-up stays at commander and chalk).
   const { runDemo } = await import('../../demo/run-demo.js');
-  const report = await runDemo({ keep: options.keep, json: options.global.json === true, verbose: options.global.verbose === true, color: options.global.color !== false }, deps);
+  // `demo | head -1`: nobody reads on, but what the demo started and its folder must still go.
+  const readerGone = new AbortController();
+  const unwatch = deps.whenStdoutCloses?.(() => readerGone.abort(new Error('stdout closed')));
+  let report: DemoReport;
+  try {
+    report = await runDemo(
+      { keep: options.keep, json: options.global.json === true, verbose: options.global.verbose === true, color: options.global.color !== false, stop: readerGone.signal },
+      deps,
+    );
+  } finally {
+    unwatch?.();
+  }
+  // Stop quietly, as every command does when its reader has gone: there is nobody to tell.
+  if (readerGone.signal.aborted) return;
   if (options.global.json) printJson(deps.stdout, report);
   if (deps.signal.aborted) throw new CommandFailure('demo interrupted', EXIT.INTERRUPTED, 'INTERRUPTED');
   const failed = report.steps.filter((s) => s.status !== 'passed');

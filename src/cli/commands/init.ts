@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { IntegrationError } from '../../core/errors.js';
 import { UsageError } from '../../core/usage-error.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
 import { globalOptions } from '../options.js';
@@ -39,7 +40,13 @@ export async function runInit(options: InitOptions, deps: CliDeps): Promise<{ co
   let choices: StarterChoices = STARTER_DEFAULTS;
   if (interactive) {
     const { promptChoices } = await import('../init/prompts.js');
-    choices = await promptChoices(deps);
+    try {
+      choices = await promptChoices(deps);
+    } catch (err) {
+      // Ctrl-C at a prompt (the terminal is in raw mode, so it arrives as a key, not a signal) or the signal itself.
+      if (isPromptInterruption(err)) throw new IntegrationError('INTERRUPTED', 'init cancelled at the prompt; nothing was written', { requestSent: false });
+      throw err;
+    }
   }
   // --db names the store for this config from now on, not just for this run.
   if (options.global.db) {
@@ -81,4 +88,10 @@ export async function runInit(options: InitOptions, deps: CliDeps): Promise<{ co
     );
   }
   return { configPath, storePath };
+}
+
+/** @inquirer/prompts' errors for Ctrl-C (ExitPromptError) and an aborted signal (AbortPromptError), known by name: the module loads lazily. */
+function isPromptInterruption(err: unknown): boolean {
+  const name = (err as { name?: unknown })?.name;
+  return name === 'ExitPromptError' || name === 'AbortPromptError';
 }

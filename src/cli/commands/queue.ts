@@ -12,6 +12,7 @@ Exit codes:
   0  the run worked (jobs may have been rescheduled or skipped)
   1  a job went dead in this run: see \`integrations queue list --status dead\`
   7  the store failed (locked past the busy timeout, corrupt, not writable)
+  130  a second Ctrl-C/SIGTERM: the leases of the jobs in flight were given back (the first one finishes them and exits 0)
 Safe to run from cron every minute on several hosts at once: jobs are leased atomically.
 Example crontab line:
   * * * * *  cd /srv/app && integrations queue drain --max-time 55s

@@ -6,6 +6,8 @@ import { readPayload } from '../payload.js';
 import { palette } from '../render/color.js';
 import { formatDuration } from '../render/format.js';
 import { printJson } from '../render/json.js';
+import { liveLine } from '../render/live-line.js';
+import { runStatusEvents } from '../render/run-status.js';
 import type { RunQueueFlags } from '../queue/enqueue.js';
 
 export interface RunOptions extends RunQueueFlags {
@@ -51,11 +53,19 @@ export async function runRun(options: RunOptions, deps: CliDeps): Promise<void> 
     return;
   }
   const session = await deps.session(options.global);
-  const outcome = await session.executor.execute(options.integration, options.operation, payload, {
-    tenant: options.tenant,
-    idempotencyKey: options.idempotencyKey,
-    signal: deps.signal,
-  });
+  // A terminal sees what the run waits for and each retry; a pipe or --json sees only the result.
+  const status = !options.global.json && deps.stderrIsTTY ? liveLine(deps.stderr) : undefined;
+  let outcome: ExecutionOutcome;
+  try {
+    outcome = await session.executor.execute(options.integration, options.operation, payload, {
+      tenant: options.tenant,
+      idempotencyKey: options.idempotencyKey,
+      signal: deps.signal,
+      events: status && runStatusEvents(status, `${options.integration} ${options.operation}`),
+    });
+  } finally {
+    status?.clear();
+  }
   // queueOnFailure: a transient failure is kept as a job (same key) instead of lost.
   if (!outcome.ok && (await queueAfterFailure({ ...call, flag: options.queueOnFailure === true }, queueRequest, outcome, deps))) return;
   // Exit 6 names the command that settles it.

@@ -6,6 +6,8 @@ import { UsageError } from '../../core/usage-error.js';
 import type { LogFilter } from '../../store/types.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
 import { printJson } from '../render/json.js';
+import { liveLine } from '../render/live-line.js';
+import { formatProgress } from '../render/progress.js';
 import { parseTimeBound } from '../time-bound.js';
 import { checkOutPath } from './out-path.js';
 import { CSV_COLUMNS, rowCsv, rowJson } from './row-format.js';
@@ -46,7 +48,7 @@ export async function runExport(options: ExportOptions, deps: CliDeps): Promise<
   const partial = target && `${target}.partial`;
   const sink = partial ? createWriteStream(partial, { flags: 'w', mode: 0o600 }) : deps.stdout;
   const writer = drainingWriter(sink);
-  const progress = deps.stderrIsTTY ? progressLine(deps, await store.logs.count(filter)) : undefined;
+  const progress = deps.stderrIsTTY ? exportProgress(deps, await store.logs.count(filter)) : undefined;
 
   let written = 0;
   try {
@@ -125,14 +127,16 @@ function drainingWriter(stream: Writable): DrainingWriter {
   };
 }
 
-function progressLine(deps: CliDeps, total: number) {
-  const show = (n: number) => `\rexporting: ${n.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} rows`;
+function exportProgress(deps: CliDeps, total: number) {
+  const line = liveLine(deps.stderr);
+  const started = deps.clock.now();
+  const text = (n: number) => formatProgress({ label: 'exporting', done: n, total, unit: 'rows', elapsedMs: deps.clock.now() - started });
   return {
     update(n: number) {
-      deps.stderr.write(show(n));
+      line.show(text(n));
     },
     done(n: number, complete: boolean) {
-      deps.stderr.write(`${show(n)}${complete ? ', done' : ', stopped'}\n`);
+      line.finish(`${text(n)}${complete ? '' : ', stopped'}`);
     },
   };
 }

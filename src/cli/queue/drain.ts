@@ -4,13 +4,15 @@ import { jsonLineLogger } from '../../core/logger.js';
 import { drain, type DrainSummary } from '../../queue/drain.js';
 import { StoreError, mapSqliteError } from '../../store/errors.js';
 import { drainDeliveries, type DeliveryDrainSummary } from '../../webhooks/outbound/drain.js';
-import { progressLine } from '../../queue/progress.js';
 import type { Store } from '../../store/types.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
 import { EXIT } from '../exit-codes.js';
 import { palette } from '../render/color.js';
 import { formatDuration } from '../render/format.js';
 import { printJson } from '../render/json.js';
+import { liveLine } from '../render/live-line.js';
+import { formatProgress } from '../render/progress.js';
+import type { DrainProgress } from '../../queue/drain.js';
 
 export interface DrainCommandOptions {
   global: GlobalOptions;
@@ -30,12 +32,16 @@ export interface DrainCommandOptions {
  * integration named with --integration waits on an unset variable; 7 when
  * the store failed (locked past the busy timeout, corrupt, not writable).
  * Interrupted by SIGINT/SIGTERM it stops claiming, gives back what has not
- * started, finishes what has, and exits 0.
+ * started, finishes what has (saying so), and exits 0; a second signal gives
+ * back the leases of the jobs in flight too (an unsafe one whose request may
+ * have left becomes unknown) and ends with 130.
  */
 export async function runDrain(options: DrainCommandOptions, deps: CliDeps): Promise<DrainSummary> {
   const session = await deps.session(options.global);
   const log = options.global.verbose ? jsonLineLogger((line) => deps.stderr.write(line), { level: 'debug', now: () => deps.clock.now() }) : undefined;
-  const live = !options.global.json && deps.stderrIsTTY ? progressLine(deps.stderr) : undefined;
+  const live = !options.global.json && deps.stderrIsTTY ? liveLine(deps.stderr) : undefined;
+  // The second Ctrl-C must give the leases back before the process ends, not kill it mid-write.
+  deps.holdSecondSignal?.();
   const summary = await drain(
     { config: session.config, registry: session.registry, store: await groupCommitted(session.store), clock: deps.clock, log },
     {
@@ -46,7 +52,12 @@ export async function runDrain(options: DrainCommandOptions, deps: CliDeps): Pro
       integrations: options.integrations,
       leaseMs: options.leaseMs,
       signal: deps.signal,
-      onProgress: live ? (p) => live.update(p) : undefined,
+      stopNow: deps.stopNow,
+      onStopping: (inFlight) => {
+        live?.clear();
+        if (inFlight) deps.stderr.write(`finishing ${inFlight} in-flight job${inFlight === 1 ? '' : 's'} (Ctrl-C again to stop now; they will be retried)\n`);
+      },
+      onProgress: live ? (p) => live.show(drainProgress(p), p.done === p.total) : undefined,
     },
   );
   live?.clear();
@@ -58,7 +69,7 @@ export async function runDrain(options: DrainCommandOptions, deps: CliDeps): Pro
   // The store failing is the one answer: no summary on stdout that reads as "no due jobs".
   if (failure) throw failedAfter(failure, summary);
   // Outbound webhook deliveries are worked here too, after the jobs, under leases like theirs.
-  const stopped = summary.stoppedBy === 'signal' || summary.stoppedBy === 'max-time';
+  const stopped = summary.stoppedBy === 'signal' || summary.stoppedBy === 'stop-now' || summary.stoppedBy === 'max-time';
   const deliveries = stopped
     ? undefined
     : await drainDeliveries({ store: session.store, config: session.config, clock: deps.clock, log }, { limit: options.limit, signal: deps.signal }).catch((error: unknown) => {
@@ -68,6 +79,13 @@ export async function runDrain(options: DrainCommandOptions, deps: CliDeps): Pro
   else {
     deps.stdout.write(`${summaryLine(summary, palette(options.global, deps))}\n`);
     if (deliveries && (deliveries.claimed || deliveries.fannedOut)) deps.stdout.write(`${deliveryLine(deliveries)}\n`);
+  }
+  if (summary.givenBack) {
+    const { requeued, unknown } = summary.givenBack;
+    const hint = unknown ? `; ${unknown} unknown (unsafe, may have reached the provider): settle with \`integrations reconcile --all\`` : '';
+    deps.stderr.write(`queue drain: stopped now; ${requeued} job${requeued === 1 ? '' : 's'} back in the queue, due now${hint}\n`);
+    // main turns the interruption into exit 130.
+    throw deps.stopNow?.reason ?? new Error('stopped');
   }
   if (summary.dead > 0) deps.setExitCode(EXIT.FAILED);
   // Asked for by name and not drainable: the config is what keeps it from running.
@@ -98,6 +116,10 @@ async function groupCommitted(store: Store): Promise<Store> {
   if (store.backend !== 'sqlite') return store;
   const [{ SqliteStore }, { groupCommit }] = await Promise.all([import('../../store/sqlite/store.js'), import('../../store/sqlite/group-commit.js')]);
   return store instanceof SqliteStore ? groupCommit(store) : store;
+}
+
+function drainProgress(p: DrainProgress): string {
+  return formatProgress({ label: 'draining', done: p.done, total: p.total, unit: 'jobs', elapsedMs: p.elapsedMs, extra: [`${p.failed} failed`, `${p.running} running`] });
 }
 
 function deliveryLine(d: DeliveryDrainSummary): string {

@@ -6,6 +6,8 @@ import type { CliDeps, GlobalOptions } from '../../deps.js';
 import { EXIT } from '../../exit-codes.js';
 import { palette } from '../../render/color.js';
 import { printJson } from '../../render/json.js';
+import { liveLine } from '../../render/live-line.js';
+import { formatProgress } from '../../render/progress.js';
 import { parseTimeBound } from '../../time-bound.js';
 import { parseWebhookId } from './show.js';
 
@@ -39,7 +41,17 @@ export async function runReplayWebhooks(options: ReplayWebhooksOptions, deps: Cl
   const endpoints = await WebhookEndpoints.load(config, registry);
   // Replayed events reach subscriptions too: fanned out here, sent by the daemon or the next `queue drain`.
   const onEvent = fanOutListener({ store, config, clock: deps.clock });
-  const summary = await replayWebhooks(selection, { store, endpoints, clock: deps.clock, dryRun: options.dryRun, onEvent });
+  // --failed may select thousands: a terminal sees the count grow; a pipe or --json sees only the result.
+  const live = 'failed' in selection && !options.global.json && deps.stderrIsTTY ? liveLine(deps.stderr) : undefined;
+  const started = deps.clock.now();
+  const onProgress = live && ((p: { done: number; failed: number }) =>
+    live.show(formatProgress({ label: 'replaying', done: p.done, unit: 'webhooks', elapsedMs: deps.clock.now() - started, extra: [`${p.failed} failed`] })));
+  let summary: ReplaySummary;
+  try {
+    summary = await replayWebhooks(selection, { store, endpoints, clock: deps.clock, dryRun: options.dryRun, onEvent, onProgress });
+  } finally {
+    live?.clear();
+  }
   if (summary.failed || summary.notFound) deps.setExitCode(EXIT.FAILED);
   if (options.global.json) return printJson(deps.stdout, summary);
   writeHuman(summary, options, deps);
