@@ -59,7 +59,7 @@ describe('an interrupted call', () => {
     controller.abort(new Error('received SIGINT'));
     const outcome = await running;
     expect(!outcome.ok && outcome.error.category).toBe('OUTCOME_UNKNOWN');
-    expect(!outcome.ok && outcome.error.message).toMatch(/interrupted.*reconcile/);
+    expect(!outcome.ok && outcome.error.message).toMatch(/interrupted.*not re-sent \(unsafe operation\)/);
     expect((await bench.store.idempotency.get(outcome.idempotencyKey))?.state).toBe('unknown');
   });
 

@@ -185,7 +185,7 @@ describe('outbound store: deliveries', () => {
     // A store that had events before outbound existed: the cursor begins after them.
     await s.close();
     const db = new Database(path);
-    db.exec('DROP TABLE delivery_attempts; DROP TABLE deliveries; DROP TABLE subscriptions; DROP TABLE outbound_cursor; DELETE FROM schema_migrations WHERE version >= 4');
+    db.exec('DROP TABLE delivery_attempts; DROP TABLE deliveries; DROP TABLE subscriptions; DROP TABLE outbound_cursor; DELETE FROM schema_migrations WHERE version IN (4, 5)');
     db.close();
     const reopened = open(path);
     expect(await reopened.outbound.fanOutCursor()).toBe(events[1].id);

@@ -42,7 +42,8 @@ function fromRow(r: Row): OperationLogRow {
     request: r.request,
     response: r.response,
   };
-  if (r.settled_by !== null) row.reconciles = { logId: r.reconciles, by: r.settled_by, actor: r.settled_actor, reason: r.settled_reason };
+  // An older store read as it is (read-only) has no settlement columns at all.
+  if (r.settled_by != null) row.reconciles = { logId: r.reconciles, by: r.settled_by, actor: r.settled_actor, reason: r.settled_reason };
   return row;
 }
 
@@ -63,42 +64,56 @@ function where(filter: LogFilter): { sql: string; params: unknown[] } {
   return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
+const COLUMNS = `(time, integration, adapter, operation, tenant, idempotency_key, correlation_id, status, error_category, error_message, attempts, duration_ms, request, response,
+    reconciles, settled_by, settled_actor, settled_reason)
+  VALUES (@time, @integration, @adapter, @operation, @tenant, @idempotencyKey, @correlationId, @status, @errorCategory, @errorMessage, @attempts, @durationMs, @request, @response,
+    @reconciles, @settledBy, @actor, @reason)`;
+
+const STATEMENTS = {
+  insert: `INSERT INTO operation_logs ${COLUMNS}`,
+  insertSettlement: `INSERT INTO operation_logs ${COLUMNS} ON CONFLICT (reconciles) WHERE reconciles IS NOT NULL DO NOTHING`,
+  settlement: 'SELECT * FROM operation_logs WHERE reconciles = ?',
+  unsettled: `SELECT * FROM operation_logs o WHERE error_category = 'OUTCOME_UNKNOWN' AND (@integration IS NULL OR integration = @integration)
+    AND NOT EXISTS (SELECT 1 FROM operation_logs s WHERE s.reconciles = o.id) ORDER BY id LIMIT @limit`,
+};
+
 export class SqliteOperationLogs implements OperationLogRepo {
-  private readonly insert: Database.Statement;
-  private readonly insertSettlement: Database.Statement;
   private readonly byId: Database.Statement;
-  private readonly settlement: Database.Statement;
-  private readonly unsettled: Database.Statement;
+  private readonly prepared = new Map<string, Database.Statement>();
 
   constructor(private readonly db: Database.Database) {
-    const columns = `(time, integration, adapter, operation, tenant, idempotency_key, correlation_id, status, error_category, error_message, attempts, duration_ms, request, response,
-        reconciles, settled_by, settled_actor, settled_reason)
-      VALUES (@time, @integration, @adapter, @operation, @tenant, @idempotencyKey, @correlationId, @status, @errorCategory, @errorMessage, @attempts, @durationMs, @request, @response,
-        @reconciles, @settledBy, @actor, @reason)`;
-    this.insert = db.prepare(`INSERT INTO operation_logs ${columns}`);
-    this.insertSettlement = db.prepare(`INSERT INTO operation_logs ${columns} ON CONFLICT (reconciles) WHERE reconciles IS NOT NULL DO NOTHING`);
     this.byId = db.prepare('SELECT * FROM operation_logs WHERE id = ?');
-    this.settlement = db.prepare('SELECT * FROM operation_logs WHERE reconciles = ?');
-    this.unsettled = db.prepare(`SELECT * FROM operation_logs o WHERE error_category = 'OUTCOME_UNKNOWN' AND (@integration IS NULL OR integration = @integration)
-      AND NOT EXISTS (SELECT 1 FROM operation_logs s WHERE s.reconciles = o.id) ORDER BY id LIMIT @limit`);
+  }
+
+  /**
+   * Statements naming the settlement columns (migration 006) are prepared on
+   * first use, so a read-only command on an older store still reads its logs.
+   */
+  private statement(name: 'insert' | 'insertSettlement' | 'settlement' | 'unsettled'): Database.Statement {
+    let stmt = this.prepared.get(name);
+    if (!stmt) {
+      stmt = this.db.prepare(STATEMENTS[name]);
+      this.prepared.set(name, stmt);
+    }
+    return stmt;
   }
 
   async append(row: OperationLogInput): Promise<number> {
-    return Number(guarded(this.db, () => this.insert.run(params(row))).lastInsertRowid);
+    return Number(guarded(this.db, () => this.statement('insert').run(params(row))).lastInsertRowid);
   }
 
   async appendSettlement(row: OperationLogInput & { reconciles: LogSettlement }): Promise<number | null> {
-    const info = guarded(this.db, () => this.insertSettlement.run(params(row)));
+    const info = guarded(this.db, () => this.statement('insertSettlement').run(params(row)));
     return info.changes === 1 ? Number(info.lastInsertRowid) : null;
   }
 
   async settlementOf(id: number): Promise<OperationLogRow | undefined> {
-    const r = guarded(this.db, () => this.settlement.get(id)) as Row | undefined;
+    const r = guarded(this.db, () => this.statement('settlement').get(id)) as Row | undefined;
     return r && fromRow(r);
   }
 
   async unsettledUnknown(filter: { integration?: string; limit?: number }): Promise<OperationLogRow[]> {
-    const rows = guarded(this.db, () => this.unsettled.all({ integration: filter.integration ?? null, limit: Math.max(0, Math.floor(filter.limit ?? 1_000)) })) as Row[];
+    const rows = guarded(this.db, () => this.statement('unsettled').all({ integration: filter.integration ?? null, limit: Math.max(0, Math.floor(filter.limit ?? 1_000)) })) as Row[];
     return rows.map(fromRow);
   }
 

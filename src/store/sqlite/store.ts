@@ -98,7 +98,7 @@ export class SqliteStore implements Store {
 
   private failure(err: unknown): unknown {
     const behind = this.source.behind;
-    if (behind && !(err instanceof StoreError) && /no such (table|column)/.test((err as Error)?.message ?? '')) {
+    if (behind && !(err instanceof StoreError) && /no such (table|column)|has no column named/.test((err as Error)?.message ?? '')) {
       return new StoreError(
         'STORE_TOO_OLD',
         `store ${this.location} is at schema version ${behind.at}, older than this build's ${behind.expected}, and this command only reads it; a command that writes (run, queue drain, daemon) upgrades it, run as a user who may write the store`,
