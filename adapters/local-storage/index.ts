@@ -154,7 +154,7 @@ export default defineAdapter<Config>({
     try {
       root = await openRoot(ctx);
       const probe = join(root, `${RESERVED_PREFIX}health-${randomUUID()}`);
-      await writeFile(probe, 'probe', { flag: 'wx' });
+      await writeFile(probe, 'probe', { flag: 'wx', mode: 0o600 });
       await unlink(probe);
       return { status: 'healthy', message: `${root} is writable` };
     } catch (err) {
@@ -167,7 +167,7 @@ export default defineAdapter<Config>({
     try {
       const body = Buffer.from(`integrations self-test ${ctx.correlationId}\n`);
       const sha256 = createHash('sha256').update(body).digest('hex');
-      await writeFile(join(scratch, 'probe.bin'), body);
+      await writeFile(join(scratch, 'probe.bin'), body, { mode: 0o600 });
       const put = await upload.run(ctx, { path: join(scratch, 'probe.bin'), destination: key });
       if (put.sha256 !== sha256) throw new IntegrationError('SERVER_ERROR', `uploaded probe ${key} has checksum ${put.sha256}, expected ${sha256}`);
       const listed = await list.run(ctx, { prefix: key });

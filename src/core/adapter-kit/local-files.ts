@@ -32,7 +32,8 @@ export async function writeAtomically(path: string, bytes: Buffer): Promise<void
   const temporary = join(dirname(path), `.${basename(path)}.${randomUUID()}.part`);
   try {
     await mkdir(dirname(path), { recursive: true });
-    const out = await open(temporary, 'wx');
+    // A download is the owner's alone (0600, which the umask can only narrow), whatever the provider held it as.
+    const out = await open(temporary, 'wx', 0o600);
     try {
       await out.writeFile(bytes);
       await out.sync();
