@@ -121,7 +121,7 @@ describe('the store is private to its owner, whatever the umask', () => {
     expect(modeOf(join(dir, 'state.db'))).toBe(0o600);
   });
 
-  it('local-storage copies are 0600 even when the source was 0644', async () => {
+  it('local-storage copies are 0600 even when the source was 0644, in folders it makes 0700', async () => {
     const dir = project({ integrations: { files: { adapter: 'local-storage', config: { root: './files' } } } });
     const source = join(dir, 'receipt.txt');
     writeFileSync(source, 'card 4111 1111 1111 1111\n');
@@ -129,10 +129,11 @@ describe('the store is private to its owner, whatever the umask', () => {
     const put = await cli(['run', 'files', 'upload', '--payload', JSON.stringify({ path: 'receipt.txt', destination: 'r/receipt.txt' })], { cwd: dir, umask: OPEN });
     expect(put.code, put.stderr).toBe(0);
     expect(modeOf(join(dir, 'files', 'r', 'receipt.txt'))).toBe(0o600);
+    expect([modeOf(join(dir, 'files')), modeOf(join(dir, 'files', 'r'))]).toEqual([0o700, 0o700]);
 
-    const get = await cli(['run', 'files', 'download', '--payload', JSON.stringify({ source: 'r/receipt.txt', path: 'back.txt' })], { cwd: dir, umask: OPEN });
+    const get = await cli(['run', 'files', 'download', '--payload', JSON.stringify({ source: 'r/receipt.txt', path: 'out/back.txt' })], { cwd: dir, umask: OPEN });
     expect(get.code, get.stderr).toBe(0);
-    expect(modeOf(join(dir, 'back.txt'))).toBe(0o600);
+    expect([modeOf(join(dir, 'out', 'back.txt')), modeOf(join(dir, 'out'))]).toEqual([0o600, 0o700]);
   });
 });
 

@@ -31,7 +31,8 @@ export async function writeAtomically(path: string, bytes: Buffer): Promise<void
   if ((await stat(path).catch(() => undefined))?.isDirectory()) throw badLocalPath(path, 'path', 'is a folder; name the file to write');
   const temporary = join(dirname(path), `.${basename(path)}.${randomUUID()}.part`);
   try {
-    await mkdir(dirname(path), { recursive: true });
+    // Folders made for a download are as private as the file (existing ones are left as they are).
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     // A download is the owner's alone (0600, which the umask can only narrow), whatever the provider held it as.
     const out = await open(temporary, 'wx', 0o600);
     try {
