@@ -37,15 +37,15 @@ function expectOneLine(res: CliResult): void {
 }
 
 /** Starts the daemon (which keeps the store open, so its -wal and -shm exist) and runs `check` while it listens. */
-async function whileDaemonRuns(dir: string, check: () => void, options: { umask?: number } = {}): Promise<void> {
+async function whileDaemonRuns(dir: string, check: () => void, options: { umask?: number } = {}): Promise<CliResult> {
   const daemon = startCli(['daemon', '--port', '0'], { cwd: dir, ...options });
   try {
     await daemon.waitForStdout(/daemon listening/);
     check();
   } finally {
     daemon.child.kill('SIGTERM');
-    await daemon.done;
   }
+  return daemon.done;
 }
 
 beforeAll(() => assertBuilt());
@@ -103,6 +103,13 @@ describe('the store is private to its owner, whatever the umask', () => {
     } finally {
       holder.close();
     }
+
+    // The daemon warns once, though its writer thread opens the store again.
+    chmodSync(db, 0o644);
+    const daemon = await whileDaemonRuns(dir, () => expect(modeOf(db)).toBe(0o600));
+    expect(daemon.stderr.split('\n').filter((line) => line.startsWith('warning:'))).toEqual([
+      `warning: store ${db} was readable by more users than configured (integrations.db 0644); set to 0700 (folder) and 0600 (files)`,
+    ]);
 
     // A command that only reads tightens its owner's store too.
     chmodSync(db, 0o644);
