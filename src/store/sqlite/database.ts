@@ -29,7 +29,9 @@ export function openDatabase(path: string, options: SqliteOptions = {}): Databas
     // SQLite quietly opens a file it may not write read-only; a writer must know now, not at its first write.
     const denied = onDisk ? permissionError(path, 'write', undefined) : undefined;
     if (denied) throw denied;
-    const wider = onDisk ? tightenStore(path, files) : [];
+    const warn = (wider: string[]) => wider.length && options.onWarning?.(tightenedWarning(path, wider, files));
+    // Said now: the modes have changed even if opening fails below (a store too new, a lock).
+    if (onDisk) warn(tightenStore(path, files));
     if (onDisk) createStoreFile(path, files);
     db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
     db.pragma('journal_mode = WAL');
@@ -37,8 +39,7 @@ export function openDatabase(path: string, options: SqliteOptions = {}): Databas
     db.pragma('foreign_keys = ON');
     migrate(db, path);
     // The -wal and -shm exist now; as another user than root SQLite gives them our group, not the configured one.
-    if (onDisk) wider.push(...tightenStore(path, files));
-    if (wider.length) options.onWarning?.(tightenedWarning(path, wider, files));
+    if (onDisk) warn(tightenStore(path, files));
     return db;
   } catch (err) {
     db?.close();
