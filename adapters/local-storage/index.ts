@@ -23,7 +23,8 @@ async function openRoot(ctx: Ctx): Promise<string> {
   // The config loader already made it absolute; resolving again keeps a hand-built config safe.
   const root = resolve(ctx.baseDir, ctx.config.root);
   try {
-    await mkdir(root, { recursive: true });
+    // Folders it makes are as private as the copies (0700, 0600); an existing root keeps its mode.
+    await mkdir(root, { recursive: true, mode: 0o700 });
     const real = await realpath(root);
     if (!(await stat(real)).isDirectory()) throw Object.assign(new Error(`${root} is not a folder`), { code: 'ENOTDIR' });
     return real;
@@ -56,7 +57,7 @@ const upload = defineOperation({
     const root = await openRoot(ctx);
     const target = await resolveKey(root, input.destination, 'destination');
     try {
-      await mkdir(dirname(target), { recursive: true });
+      await mkdir(dirname(target), { recursive: true, mode: 0o700 });
       if ((await stat(target).catch(() => undefined))?.isDirectory()) {
         throw new IntegrationError('INVALID_REQUEST', `key "${input.destination}" is a folder of other keys`, { provider: { code: 'EISDIR' } });
       }
@@ -85,7 +86,7 @@ const download = defineOperation({
     const destination = resolve(input.path);
     if ((await stat(destination).catch(() => undefined))?.isDirectory()) throw badLocalPath(destination, 'is a folder; name the file to write');
     try {
-      await mkdir(dirname(destination), { recursive: true });
+      await mkdir(dirname(destination), { recursive: true, mode: 0o700 });
       const copied = await copyAtomically(stored, destination, ctx.signal);
       return { key: input.source, path: destination, ...copied };
     } catch (err) {
@@ -154,7 +155,7 @@ export default defineAdapter<Config>({
     try {
       root = await openRoot(ctx);
       const probe = join(root, `${RESERVED_PREFIX}health-${randomUUID()}`);
-      await writeFile(probe, 'probe', { flag: 'wx' });
+      await writeFile(probe, 'probe', { flag: 'wx', mode: 0o600 });
       await unlink(probe);
       return { status: 'healthy', message: `${root} is writable` };
     } catch (err) {
@@ -167,7 +168,7 @@ export default defineAdapter<Config>({
     try {
       const body = Buffer.from(`integrations self-test ${ctx.correlationId}\n`);
       const sha256 = createHash('sha256').update(body).digest('hex');
-      await writeFile(join(scratch, 'probe.bin'), body);
+      await writeFile(join(scratch, 'probe.bin'), body, { mode: 0o600 });
       const put = await upload.run(ctx, { path: join(scratch, 'probe.bin'), destination: key });
       if (put.sha256 !== sha256) throw new IntegrationError('SERVER_ERROR', `uploaded probe ${key} has checksum ${put.sha256}, expected ${sha256}`);
       const listed = await list.run(ctx, { prefix: key });

@@ -18,7 +18,8 @@ export async function copyAtomically(source: string, destination: string, signal
   const temporary = join(dirname(destination), `${RESERVED_PREFIX}${basename(destination)}.${randomUUID()}.part`);
   const hash = createHash('sha256');
   let size = 0;
-  const out = await open(temporary, 'wx');
+  // Private whatever the source's mode or the umask (which only removes bits): the product's files are its owner's.
+  const out = await open(temporary, 'wx', 0o600);
   try {
     try {
       for await (const chunk of createReadStream(source, { signal })) {

@@ -8,7 +8,8 @@ import type { CliIO, StoreAccess } from './deps.js';
  * reading when this user may not write the store (or create its folder):
  * one warning, and the cache (health's tokens) is kept in this process only.
  */
-export async function openFor(access: StoreAccess, settings: StoreSettings, io: Pick<CliIO, 'stderr'>): Promise<Store> {
+export async function openFor(access: StoreAccess, configured: StoreSettings, io: Pick<CliIO, 'stderr'>): Promise<Store> {
+  const settings: StoreSettings = { ...configured, onWarning: (message) => io.stderr.write(`warning: ${message}\n`) };
   if (access === 'read') return openStore({ ...settings, readOnly: true });
   if (access === 'write') return openStore(settings);
   try {

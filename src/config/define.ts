@@ -97,6 +97,10 @@ export interface IntegrationsConfig {
     /** SQLite file; relative to this config file's folder. Default .integrations/integrations.db. */
     path?: Configurable<string>;
     busyTimeoutMs?: Configurable<DurationInput>;
+    /** Mode of the store's files: '0600' (default, the owner only) or owner and group bits only, e.g. '0640'. */
+    mode?: Configurable<string>;
+    /** The group that may read the store (its folder then gets 0750); the mode defaults to '0640' with it. */
+    group?: Configurable<string>;
   };
   /** Third-party adapter packages to load, by package name. */
   adapters?: string[];

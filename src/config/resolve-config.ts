@@ -8,6 +8,7 @@ import { isPlainObject, resolveEnvRefs, type EnvRefContext } from './env-refs.js
 import { unresolvedIntegration, waitsOnlyOnEnv } from './deferred.js';
 import { configInvalid, zodProblems, type Problem } from './problems.js';
 import { absolutePath, resolveIntegration } from './resolve-integration.js';
+import { resolveStoreModes } from './store-modes.js';
 import { configFileSchema, INTEGRATION_NAME, integrationSchemaFor, type ParsedIntegration } from './schema.js';
 import type { LoadedConfig, ResolvedIntegration, UnresolvedIntegration } from './types.js';
 
@@ -86,6 +87,10 @@ export async function resolveConfig(exported: unknown, options: ResolveOptions):
     else if (outcome.resolved) integrations[name] = outcome.resolved;
   }
 
+  const storeFilesAt = topParse.success ? storePath(options, topParse.data.store.path) : '';
+  const storeFiles = topParse.success ? resolveStoreModes(topParse.data.store, storeFilesAt, problems) : undefined;
+  if (problems.some((p) => p.path.startsWith('store.'))) fatal = true;
+
   // A field whose env reference is missing would also fail as "Required": one line is enough.
   const missingPaths = new Set(problems.filter((p) => p.variable !== undefined).map((p) => p.path));
   const all = problems.filter((p) => !(missingPaths.has(p.path) && p.message === 'Required'));
@@ -96,7 +101,7 @@ export async function resolveConfig(exported: unknown, options: ResolveOptions):
   return {
     path: file,
     dir,
-    store: { backend: parsed.store.backend, path: storePath(options, parsed.store.path), busyTimeoutMs: parsed.store.busyTimeoutMs },
+    store: { backend: parsed.store.backend, path: storeFilesAt, busyTimeoutMs: parsed.store.busyTimeoutMs, ...(storeFiles ? { files: storeFiles } : {}) },
     idempotency: { ttlMs: parsed.idempotency.ttl },
     daemon: {
       host: parsed.daemon.host,

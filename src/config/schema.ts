@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_MAX_JSON_DEPTH, MAX_NESTING } from '../core/nesting.js';
 import { DURATION_HINT, parseDuration } from './duration.js';
+import { storeModeProblem } from './store-modes.js';
 
 /** Integration names: they appear in URLs (/webhooks/<name>), env var names and CLI arguments. */
 export const INTEGRATION_NAME = /^[a-z0-9][a-z0-9-]*$/;
@@ -131,6 +132,14 @@ export const configFileSchema = z.strictObject({
       backend: z.literal('sqlite').default('sqlite'),
       path: z.string().min(1).optional(),
       busyTimeoutMs: durationMs().default(5_000),
+      mode: z
+        .string()
+        .superRefine((value, ctx) => {
+          const problem = storeModeProblem(value);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        })
+        .optional(),
+      group: z.string().min(1).optional(),
     })
     .prefault({}),
   adapters: z.array(z.string().min(1)).default([]),

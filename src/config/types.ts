@@ -98,7 +98,13 @@ export interface LoadedConfig {
   path: string;
   /** Folder of the config file; relative paths resolve against it. */
   dir: string;
-  store: { backend: 'sqlite'; path: string; busyTimeoutMs: number };
+  store: {
+    backend: 'sqlite';
+    path: string;
+    busyTimeoutMs: number;
+    /** `store.mode`/`store.group`; absent: the owner's only (0600 files, 0700 folder). */
+    files?: { mode: number; group?: { name: string; gid: number } };
+  };
   idempotency: { ttlMs: number };
   daemon: DaemonSettings;
   /** Outbound delivery; absent or without a schedule: the default schedule. */

@@ -82,7 +82,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const maxBodyBytes = settings.maxBodyBytes;
   const endpoints = await WebhookEndpoints.load(config, options.registry, { verify: true });
   const threaded = (options.writerThread ?? true) && store.backend === 'sqlite' && store.location !== ':memory:';
-  const writer = threaded ? await ThreadedWebhookWriter.start(store.location, config.store.busyTimeoutMs) : undefined;
+  const writer = threaded ? await ThreadedWebhookWriter.start(store.location, config.store.busyTimeoutMs, config.store.files) : undefined;
   const webhooks = writer ? withWriter(store.webhooks, writer) : store.webhooks;
 
   let dispatcher: Dispatcher | undefined;

@@ -85,7 +85,8 @@ describe('integrations CLI, failures', () => {
   });
 
   it('a store file that is not a database, or is newer than this build, exits 7', async () => {
-    writeFileSync(join(dir, 'garbage.db'), 'this is not a SQLite database, just text that fills the header page'.repeat(100));
+    // 0600 as a store is kept: a wider one would add the warning that tightens it (store-file-modes.test.ts).
+    writeFileSync(join(dir, 'garbage.db'), 'this is not a SQLite database, just text that fills the header page'.repeat(100), { mode: 0o600 });
     const corrupt = await run(['--db', 'garbage.db', 'list']);
     expect(corrupt.code).toBe(7);
     expect(corrupt.stderr).toMatch(/^error: store .*garbage\.db is corrupt or not an integrations database\n$/);

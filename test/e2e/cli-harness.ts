@@ -20,6 +20,8 @@ export interface CliRunOptions {
   stdin?: string;
   /** Run as this user instead (root only), e.g. nobody: { uid: 65534, gid: 65534 }. */
   user?: { uid: number; gid: number };
+  /** Run under this umask (e.g. 0o000, the most permissive) instead of the test runner's. */
+  umask?: number;
 }
 
 export function assertBuilt(): void {
@@ -42,7 +44,12 @@ export interface RunningCli {
 export function startCli(args: string[], options: CliRunOptions): RunningCli {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: options.cwd, LANG: 'C.UTF-8' };
   for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'], ...options.user });
+  // Node cannot set a child's umask: a shell sets it and execs node in its place.
+  const [command, argv] =
+    options.umask === undefined
+      ? [process.execPath, [BIN, ...args]]
+      : ['/bin/sh', ['-c', `umask ${options.umask.toString(8).padStart(3, '0')} && exec "$@"`, 'sh', process.execPath, BIN, ...args]];
+  const child = spawn(command, argv, { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'], ...options.user });
   let stdout = '';
   let stderr = '';
   const watchers: { pattern: RegExp; resolve: (text: string) => void }[] = [];

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, cli, parseJson, tempProject } from './cli-harness.js';
@@ -76,10 +76,14 @@ describe('integrations demo', () => {
   });
 
   it('--keep leaves the folder, whose config and store the other commands read', async () => {
-    const res = await cli(['demo', '--json', '--keep'], { cwd: dir, env });
+    // Under the most permissive umask, nothing the demo writes is open to other users.
+    const res = await cli(['demo', '--json', '--keep'], { cwd: dir, env, umask: 0o000 });
     expect(res.code).toBe(0);
     const report = parseJson<Report>(res.stdout);
     expect(report.kept).toBe(true);
+    const entries = readdirSync(report.folder, { recursive: true, encoding: 'utf8' }).map((name) => join(report.folder, name));
+    const open = [report.folder, ...entries].filter((path) => statSync(path).mode & 0o077).map((path) => `${path} ${(statSync(path).mode & 0o777).toString(8)}`);
+    expect(open).toEqual([]);
     const config = join(report.folder, 'integrations.config.json');
     expect(existsSync(config)).toBe(true);
 

@@ -4,11 +4,14 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
 import { assertBuilt, cli, parseJson, startCli, tempProject, writeJsonConfig, type CliResult } from './cli-harness.js';
+import { readersGroup } from './readers-group.js';
 
 /**
  * A monitoring agent or an on-call engineer running as another user than the
- * store's owner: the store as every command leaves it by default (root,
- * files 0644 in a 0755 folder), read here as nobody.
+ * store's owner. By default the store is its owner's only (files 0600 in a
+ * 0700 folder); `store: { mode: '0640', group }` lets a monitoring group read
+ * it (files 0640 in a 0750 folder, given to the group), read here as nobody
+ * with that group.
  */
 const isRoot = process.getuid?.() === 0;
 const NOBODY = { uid: 65534, gid: 65534 };
@@ -16,10 +19,10 @@ const NOBODY = { uid: 65534, gid: 65534 };
 const MANY_PROCESSES_MS = 120_000;
 
 /** A project folder nobody may enter and read but not write. */
-function sharedProject(prefix: string): string {
+function sharedProject(prefix: string, store: Record<string, unknown> = {}): string {
   const dir = tempProject(prefix);
   chmodSync(dir, 0o755);
-  writeJsonConfig(dir, { store: { busyTimeoutMs: 200 }, integrations: { fine: { adapter: 'mock' } } });
+  writeJsonConfig(dir, { store: { busyTimeoutMs: 200, ...store }, integrations: { fine: { adapter: 'mock' } } });
   return dir;
 }
 
@@ -28,27 +31,31 @@ function expectOneClearLine(res: CliResult): void {
   expect(res.stderr).not.toMatch(/looks like a bug|\n\s+at /);
 }
 
-describe.skipIf(!isRoot)('a store this user may read but not write (run as nobody)', () => {
+describe.skipIf(!isRoot)('a store this user may read but not write (run as nobody in the store\'s group)', () => {
   let dir: string;
   let storePath: string;
-  const asNobody = (args: string[]) => cli(args, { cwd: dir, user: NOBODY });
+  let member: { uid: number; gid: number };
+  const asNobody = (args: string[]) => cli(args, { cwd: dir, user: member });
   const asRoot = (args: string[]) => cli(args, { cwd: dir });
   const storeFiles = () => readdirSync(join(dir, '.integrations')).sort();
 
   beforeAll(async () => {
     assertBuilt();
-    dir = sharedProject('integrations-other-user-');
+    const readers = readersGroup();
+    // Node's spawn sets only the primary group: nobody's is the readers group here.
+    member = { uid: NOBODY.uid, gid: readers.gid };
+    dir = sharedProject('integrations-other-user-', { mode: '0640', group: readers.name });
     storePath = join(dir, '.integrations', 'integrations.db');
     expect((await asRoot(['run', 'fine', 'echo', '--payload', '{"n":1}'])).code).toBe(0);
     expect((await asRoot(['run', 'fine', 'echo', '--payload', '{"n":2}', '--queue'])).code).toBe(0);
-    const store = SqliteStore.open(storePath);
+    const store = SqliteStore.open(storePath, { files: { mode: 0o640, group: readers } });
     await store.webhooks.commit({
       deliveries: [{ integration: 'fine', eventId: 'evt-1', receivedAt: Date.now(), method: 'POST', path: '/webhooks/fine', query: {}, headers: {}, sourceIp: '127.0.0.1', body: Buffer.from('{"type":"ping"}') }],
       rejections: [{ time: Date.now(), integration: 'fine', reason: 'bad-signature', status: 401, method: 'POST', path: '/webhooks/fine', sourceIp: '127.0.0.1', headers: {}, bodySize: 2 }],
     });
     await store.close();
-    expect(statSync(storePath).mode & 0o777).toBe(0o644);
-    expect(statSync(join(dir, '.integrations')).mode & 0o777).toBe(0o755);
+    expect(statSync(storePath).mode & 0o777).toBe(0o640);
+    expect(statSync(join(dir, '.integrations')).mode & 0o777).toBe(0o750);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -121,7 +128,7 @@ describe.skipIf(!isRoot)('a store this user may read but not write (run as nobod
 
   it('logs tail -f keeps showing rows the owner appends while it follows', async () => {
     expect(storeFiles()).toEqual(['integrations.db']);
-    const tail = startCli(['logs', 'tail', '-f', '--json'], { cwd: dir, user: NOBODY });
+    const tail = startCli(['logs', 'tail', '-f', '--json'], { cwd: dir, user: member });
     try {
       await tail.waitForStdout(/"id":1/);
       expect((await asRoot(['run', 'fine', 'echo', '--payload', '{"n":3}'])).code).toBe(0);
@@ -138,7 +145,7 @@ describe.skipIf(!isRoot)('a store this user may read but not write (run as nobod
     expect(res.code, res.stderr).toBe(0);
     expect(parseJson<{ name: string; status: string }[]>(res.stdout)).toMatchObject([{ name: 'fine', status: 'healthy' }]);
     expectOneClearLine(res);
-    expect(res.stderr).toMatch(/^warning: store .*integrations\.db cannot be written by user nobody: no write permission on file .*integrations\.db \(owner uid 0, mode 0644\); reading it only, nothing from this run is recorded\n$/);
+    expect(res.stderr).toMatch(/^warning: store .*integrations\.db cannot be written by user nobody: no write permission on file .*integrations\.db \(owner uid 0, mode 0640\); reading it only, nothing from this run is recorded\n$/);
   });
 
   it('a command that must write exits 7 with one line naming the file and the permission', async () => {
@@ -147,12 +154,36 @@ describe.skipIf(!isRoot)('a store this user may read but not write (run as nobod
       expect(res.code, `${args.join(' ')}: ${res.stderr}`).toBe(7);
       expect(res.stdout).toBe('');
       expectOneClearLine(res);
-      expect(res.stderr).toContain(`error: store ${storePath} cannot be written by user nobody: no write permission on file ${storePath} (owner uid 0, mode 0644)`);
+      expect(res.stderr).toContain(`error: store ${storePath} cannot be written by user nobody: no write permission on file ${storePath} (owner uid 0, mode 0640)`);
     }
     const json = await asNobody(['queue', 'drain', '--json']);
     expect(parseJson<{ error: { code: string; exitCode: number } }>(json.stderr).error).toMatchObject({ code: 'STORE_PERMISSION_DENIED', exitCode: 7 });
     expect(storeFiles()).toEqual(['integrations.db']);
    }, MANY_PROCESSES_MS);
+});
+
+describe.skipIf(!isRoot)('the default store is its owner\'s only (run as nobody)', () => {
+  let dir: string;
+  let storePath: string;
+  const asNobody = (args: string[]) => cli(args, { cwd: dir, user: NOBODY });
+
+  beforeAll(async () => {
+    assertBuilt();
+    dir = sharedProject('integrations-private-store-');
+    storePath = join(dir, '.integrations', 'integrations.db');
+    expect((await cli(['run', 'fine', 'echo', '--payload', '{"card":"4111111111111111"}'], { cwd: dir })).code).toBe(0);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('read-only commands: permission denied, exit 7, one line naming the folder, its owner and mode', async () => {
+    for (const args of [['logs', 'tail'], ['logs', 'export'], ['queue', 'list'], ['webhooks', 'list'], ['list']]) {
+      const res = await asNobody(args);
+      expect(res.code, `${args.join(' ')}: ${res.stderr}`).toBe(7);
+      expect(res.stdout).toBe('');
+      expectOneClearLine(res);
+      expect(res.stderr).toBe(`error: store ${storePath} cannot be read by user nobody: no search (x) permission on folder ${join(dir, '.integrations')} (owner uid 0, mode 0700)\n`);
+    }
+  }, MANY_PROCESSES_MS);
 });
 
 describe.skipIf(!isRoot)('a store folder this user may not create (run as nobody)', () => {

@@ -60,8 +60,10 @@ export async function downloadVerified(destination: string, what: string, fetch:
   let file: FileHandle | undefined;
   try {
     try {
-      await mkdir(dirname(destination), { recursive: true });
-      file = await open(temporary, 'wx');
+      // Folders made for a download are as private as the file (existing ones are left as they are).
+      await mkdir(dirname(destination), { recursive: true, mode: 0o700 });
+      // A download is the owner's alone (0600, which the umask can only narrow), whatever the provider held it as.
+      file = await open(temporary, 'wx', 0o600);
     } catch (err) {
       throw unwritable(destination, err);
     }

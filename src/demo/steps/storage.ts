@@ -12,7 +12,7 @@ export const storage: DemoStep = {
     const { executor } = stage.session;
     const body = Buffer.from('Receipt for order DEMO-1001\nAmount: KES 250\nPaid by M-Pesa\n');
     const local = join(stage.folder, 'receipt-1001.txt');
-    await writeFile(local, body);
+    await writeFile(local, body, { mode: 0o600 });
     const key = 'receipts/2026/DEMO-1001.txt';
 
     const uploaded = await executor.execute(DEMO.files, 'upload', { path: local, destination: key }, { signal: stage.io.signal });

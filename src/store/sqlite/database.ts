@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError, mapFileSystemError, mapSqliteError } from '../errors.js';
 import { permissionError } from './access.js';
+import { createStoreFile, createStoreFolder, PRIVATE_FILES, tightenedWarning, tightenStore, type StoreFileModes } from './file-modes.js';
 import { migrate } from './migrate.js';
 
 export interface SqliteOptions {
@@ -13,6 +12,10 @@ export interface SqliteOptions {
    * power cut; NORMAL is durable against process crashes only.
    */
   synchronous?: 'FULL' | 'NORMAL';
+  /** Modes of the store's folder and files; default: its owner's only (0700 folder, 0600 files). */
+  files?: StoreFileModes;
+  /** Told once, on opening, that the store's files were open wider than `files` and have been set to it. */
+  onWarning?: (message: string) => void;
 }
 
 /** Opens (creating if needed) a SQLite store file, sets WAL and applies migrations. */
@@ -20,15 +23,23 @@ export function openDatabase(path: string, options: SqliteOptions = {}): Databas
   enableUriFilenames();
   let db: Database.Database | undefined;
   try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const files = options.files ?? PRIVATE_FILES;
+    const onDisk = path !== ':memory:';
+    if (onDisk) createStoreFolder(path, files);
     // SQLite quietly opens a file it may not write read-only; a writer must know now, not at its first write.
-    const denied = path === ':memory:' ? undefined : permissionError(path, 'write', undefined);
+    const denied = onDisk ? permissionError(path, 'write', undefined) : undefined;
     if (denied) throw denied;
+    const warn = (wider: string[]) => wider.length && options.onWarning?.(tightenedWarning(path, wider, files));
+    // Said now: the modes have changed even if opening fails below (a store too new, a lock).
+    if (onDisk) warn(tightenStore(path, files));
+    if (onDisk) createStoreFile(path, files);
     db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     db.pragma('foreign_keys = ON');
     migrate(db, path);
+    // The -wal and -shm exist now; as another user than root SQLite gives them our group, not the configured one.
+    if (onDisk) warn(tightenStore(path, files));
     return db;
   } catch (err) {
     db?.close();

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import { currentUser, existsSync, walFiles } from './access.js';
 import { enableUriFilenames, openDatabase, openFailure, type SqliteOptions } from './database.js';
+import { PRIVATE_FILES, tightenedWarning, tightenStore } from './file-modes.js';
 import { loadMigrations } from './migrate.js';
 
 /** The connection a store reads through right now; a read-only one may be replaced between calls. */
@@ -52,6 +53,10 @@ export function openReadOnlySource(path: string, options: SqliteOptions = {}): D
     empty.pragma('query_only = ON');
     return fixedSource(empty);
   }
+  // The owner reading its own store tightens it as a writer would; another user's files are left as they are.
+  const files = options.files ?? PRIVATE_FILES;
+  const wider = tightenStore(path, files);
+  if (wider.length) options.onWarning?.(tightenedWarning(path, wider, files));
   enableUriFilenames();
   const expected = loadMigrations().at(-1)?.version ?? 0;
   const opened: Database.Database[] = [];

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { runningFromSource } from '../../core/package-root.js';
 import { StoreError, type StoreErrorCode } from '../../store/errors.js';
+import type { StoreFileModes } from '../../store/sqlite/file-modes.js';
 import type { IngestOutcome, ProcessingResult, StoredEvent, WebhookRepo } from '../../store/webhook-types.js';
 import type { WriterReply, WriterRequest } from './writer-protocol.js';
 
@@ -55,7 +56,7 @@ export class ThreadedWebhookWriter implements Pick<WebhookRepo, 'commit' | 'sett
   }
 
   /** Opens the writer's own connection to the SQLite file at `path`; rejects as opening the store would. */
-  static async start(path: string, busyTimeoutMs: number): Promise<ThreadedWebhookWriter> {
+  static async start(path: string, busyTimeoutMs: number, files?: StoreFileModes): Promise<ThreadedWebhookWriter> {
     const fromSource = runningFromSource();
     const thread = (name: string, workerData: unknown) =>
       new Worker(new URL(`./${name}.${fromSource ? 'ts' : 'js'}`, import.meta.url), {
@@ -63,7 +64,7 @@ export class ThreadedWebhookWriter implements Pick<WebhookRepo, 'commit' | 'sett
         // Under the test runner the thread runs the TypeScript source through the same loader as the CLI's config.
         execArgv: fromSource ? ['--import', 'jiti/register'] : [],
       });
-    const worker = thread('writer-thread', { path, busyTimeoutMs });
+    const worker = thread('writer-thread', { path, busyTimeoutMs, files });
     // The thread answers seq 0 once its connection is open (migrations applied), or with why it could not.
     const ready = new Promise<void>((resolve, reject) => {
       const onMessage = (reply: WriterReply) => {

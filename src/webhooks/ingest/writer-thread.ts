@@ -4,17 +4,19 @@
  * each group commit never blocks the event loop that serves requests.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { StoreFileModes } from '../../store/sqlite/file-modes.js';
 import { SqliteStore } from '../../store/sqlite/store.js';
 import type { WriterReply, WriterRequest } from './writer-protocol.js';
 
 /** 64 MiB of 4 KiB pages. */
 const BACKSTOP_CHECKPOINT_PAGES = 16_384;
 
-const { path, busyTimeoutMs } = workerData as { path: string; busyTimeoutMs: number };
+const { path, busyTimeoutMs, files } = workerData as { path: string; busyTimeoutMs: number; files?: StoreFileModes };
 const port = parentPort!;
 let store: SqliteStore;
 try {
-  store = SqliteStore.open(path, { busyTimeoutMs });
+  // The same modes as the daemon's own connection, which has already applied them (and warned): a group keeps its access.
+  store = SqliteStore.open(path, { busyTimeoutMs, files });
   // The checkpoint thread keeps the WAL short; SQLite's own auto-checkpoint,
   // run inside a group commit, stays only as a backstop should it fall behind.
   store.db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
