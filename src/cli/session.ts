@@ -29,20 +29,24 @@ export function createSessionHandle(io: CliIO, bareRegistry: () => AdapterRegist
 
   async function open(options: GlobalOptions): Promise<Session> {
     const { config, registry } = await handle.loadConfig(options);
-    const [{ openStore }, { createExecutor }, { jsonLineLogger }, { createStoreGuard }, { processOwner }] = await Promise.all([
+    const [{ openStore }, { createExecutor }, { jsonLineLogger }, { createStoreGuard }, { processOwner }, { SecretSet }, { configSecrets }] = await Promise.all([
       import('../store/open-store.js'),
       import('../core/executor.js'),
       import('../core/logger.js'),
       import('../core/policies/guard.js'),
       import('../queue/owner.js'),
+      import('../core/secret-set.js'),
+      import('../config/secrets.js'),
     ]);
     const store = await openStore(config.store);
-    const log = options.verbose ? jsonLineLogger((line) => io.stderr.write(line), { level: 'debug', now: () => io.clock.now() }) : undefined;
+    // One list for the executor and the --verbose logger; the logger may write before any integration runs, so it starts full.
+    const secrets = new SecretSet(options.verbose ? await configSecrets(config, registry) : []);
+    const log = options.verbose ? jsonLineLogger((line) => io.stderr.write(line), { level: 'debug', now: () => io.clock.now(), secrets }) : undefined;
     // Circuit breakers, Retry-After pauses and rate limits shared through the store with every other process.
     const owner = processOwner();
     const guard = createStoreGuard({ store, clock: io.clock, owner });
-    const executor = createExecutor({ config, registry, store, clock: io.clock, log, owner, guard });
-    opened = { config, registry, store, executor };
+    const executor = createExecutor({ config, registry, store, clock: io.clock, log, owner, guard, secrets });
+    opened = { config, registry, store, executor, secrets };
     return opened;
   }
 
