@@ -23,7 +23,8 @@ export function createSessionHandle(io: CliIO, bareRegistry: () => AdapterRegist
   async function load(options: GlobalOptions) {
     const [{ loadConfig }, { AdapterRegistry }] = await Promise.all([import('../config/load.js'), import('../core/registry.js')]);
     const registry = new AdapterRegistry({ resolveFrom: io.cwd });
-    const config = await loadConfig({ configPath: options.config, dbPath: options.db, cwd: io.cwd, env: io.env, registry });
+    const note = options.verbose ? (line: string) => io.stderr.write(`note: ${line}\n`) : undefined;
+    const config = await loadConfig({ configPath: options.config, dbPath: options.db, cwd: io.cwd, env: io.env, registry, note });
     return { config, registry };
   }
 
