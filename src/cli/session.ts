@@ -22,8 +22,9 @@ export function createSessionHandle(io: CliIO, bareRegistry: () => AdapterRegist
 
   async function load(options: GlobalOptions) {
     const [{ loadConfig }, { AdapterRegistry }] = await Promise.all([import('../config/load.js'), import('../core/registry.js')]);
-    const registry = new AdapterRegistry({ resolveFrom: io.cwd });
     const note = options.verbose ? (line: string) => io.stderr.write(`note: ${line}\n`) : undefined;
+    const onThirdParty = note && ((adapter: string, pkg: string, file: string) => note(`adapter "${adapter}" is third-party code from package ${pkg} (${file}), trusted like the config`));
+    const registry = new AdapterRegistry({ resolveFrom: io.cwd, onThirdParty });
     const config = await loadConfig({ configPath: options.config, dbPath: options.db, cwd: io.cwd, env: io.env, registry, note });
     return { config, registry };
   }
