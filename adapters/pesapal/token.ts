@@ -56,9 +56,13 @@ export async function accessToken(ctx: AdapterContext<PesapalConfig>, options: {
   const key = cacheKey(ctx.config);
   if (!options.refresh) {
     const cached = await ctx.cache.get<CachedToken>(key);
-    if (cached && cached.expiresAt - REFRESH_MARGIN_MS > ctx.clock.now()) return cached.token;
+    if (cached && cached.expiresAt - REFRESH_MARGIN_MS > ctx.clock.now()) {
+      ctx.secrets.add(cached.token);
+      return cached.token;
+    }
   }
   const fresh = await requestToken(ctx);
+  ctx.secrets.add(fresh.token);
   await ctx.cache.set(key, fresh, Math.max(1, fresh.expiresAt - ctx.clock.now()));
   return fresh.token;
 }

@@ -4,6 +4,7 @@ import type { LoadedConfig } from '../config/types.js';
 import type { Store } from '../store/types.js';
 import type { AdapterRegistry } from '../core/registry.js';
 import type { Executor } from '../core/executor.js';
+import type { SecretSet } from '../core/secret-set.js';
 
 /** Options every command accepts (declared once on the root program). */
 export interface GlobalOptions {
@@ -52,6 +53,8 @@ export interface Session {
   registry: AdapterRegistry;
   store: Store;
   executor: Executor;
+  /** Every secret this process knows, growing as tokens are obtained: what the executor, loggers and health checks mask. */
+  secrets: SecretSet;
 }
 
 /**

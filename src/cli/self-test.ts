@@ -6,7 +6,8 @@ import { buildContext } from '../core/context.js';
 import { withDeadline } from '../core/deadline.js';
 import { IntegrationError, toIntegrationError } from '../core/errors.js';
 import { integrationSecrets } from '../core/executor.js';
-import { scrub } from '../core/redact.js';
+import { redact, scrub } from '../core/redact.js';
+import { SecretSet } from '../core/secret-set.js';
 import { StoreError } from '../store/errors.js';
 import type { Session } from './deps.js';
 
@@ -16,12 +17,14 @@ import type { Session } from './deps.js';
  * IntegrationError with secrets scrubbed from the message.
  */
 export async function runSelfTest(
-  deps: Pick<Session, 'config' | 'store'> & { clock: Clock; signal?: AbortSignal },
+  deps: Pick<Session, 'config' | 'store'> & Partial<Pick<Session, 'secrets'>> & { clock: Clock; signal?: AbortSignal },
   integration: ResolvedIntegration,
   adapter: AdapterDefinition,
 ): Promise<string> {
   const selfTest = adapter.selfTest;
   if (!selfTest) return '';
+  const secrets = deps.secrets ?? new SecretSet();
+  secrets.addAll(integrationSecrets(integration, adapter));
   try {
     const run = (signal: AbortSignal) =>
       selfTest(
@@ -34,6 +37,7 @@ export async function runSelfTest(
           idempotencyKey: `self-test:${randomUUID()}`,
           correlationId: randomUUID(),
           signal,
+          secrets,
         }),
       );
     const timeoutError = () => new IntegrationError('TIMEOUT', `self-test did not finish within ${integration.timeoutMs} ms`);
@@ -41,8 +45,7 @@ export async function runSelfTest(
   } catch (thrown) {
     if (thrown instanceof StoreError) throw thrown;
     const error = toIntegrationError(thrown);
-    const message = scrub(error.message, integrationSecrets(integration, adapter));
-    if (message === error.message) throw error;
-    throw new IntegrationError(error.category, message, { provider: error.provider, retryAfterMs: error.retryAfterMs, requestSent: error.requestSent, issues: error.issues });
+    const message = scrub(error.message, secrets);
+    throw new IntegrationError(error.category, message, { provider: error.provider && redact(error.provider, { values: secrets }), retryAfterMs: error.retryAfterMs, requestSent: error.requestSent, issues: error.issues });
   }
 }

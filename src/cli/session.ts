@@ -22,27 +22,33 @@ export function createSessionHandle(io: CliIO, bareRegistry: () => AdapterRegist
 
   async function load(options: GlobalOptions) {
     const [{ loadConfig }, { AdapterRegistry }] = await Promise.all([import('../config/load.js'), import('../core/registry.js')]);
-    const registry = new AdapterRegistry({ resolveFrom: io.cwd });
-    const config = await loadConfig({ configPath: options.config, dbPath: options.db, cwd: io.cwd, env: io.env, registry });
+    const note = options.verbose ? (line: string) => io.stderr.write(`note: ${line}\n`) : undefined;
+    const onThirdParty = note && ((adapter: string, pkg: string, file: string) => note(`adapter "${adapter}" is third-party code from package ${pkg} (${file}), trusted like the config`));
+    const registry = new AdapterRegistry({ resolveFrom: io.cwd, onThirdParty });
+    const config = await loadConfig({ configPath: options.config, dbPath: options.db, cwd: io.cwd, env: io.env, registry, note });
     return { config, registry };
   }
 
   async function open(options: GlobalOptions, access: StoreAccess): Promise<Session> {
     const { config, registry } = await handle.loadConfig(options);
-    const [{ openFor }, { createExecutor }, { jsonLineLogger }, { createStoreGuard }, { processOwner }] = await Promise.all([
+    const [{ openFor }, { createExecutor }, { jsonLineLogger }, { createStoreGuard }, { processOwner }, { SecretSet }, { configSecrets }] = await Promise.all([
       import('./store-access.js'),
       import('../core/executor.js'),
       import('../core/logger.js'),
       import('../core/policies/guard.js'),
       import('../queue/owner.js'),
+      import('../core/secret-set.js'),
+      import('../config/secrets.js'),
     ]);
     const store = await openFor(access, config.store, io);
-    const log = options.verbose ? jsonLineLogger((line) => io.stderr.write(line), { level: 'debug', now: () => io.clock.now() }) : undefined;
+    // One list for the executor and the --verbose logger; the logger may write before any integration runs, so it starts full.
+    const secrets = new SecretSet(options.verbose ? await configSecrets(config, registry) : []);
+    const log = options.verbose ? jsonLineLogger((line) => io.stderr.write(line), { level: 'debug', now: () => io.clock.now(), secrets }) : undefined;
     // Circuit breakers, Retry-After pauses and rate limits shared through the store with every other process.
     const owner = processOwner();
     const guard = createStoreGuard({ store, clock: io.clock, owner });
-    const executor = createExecutor({ config, registry, store, clock: io.clock, log, owner, guard });
-    opened = { config, registry, store, executor };
+    const executor = createExecutor({ config, registry, store, clock: io.clock, log, owner, guard, secrets });
+    opened = { config, registry, store, executor, secrets };
     return opened;
   }
 

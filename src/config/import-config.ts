@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IntegrationError } from '../core/errors.js';
+import { privateCompileCache } from './compile-cache.js';
 
 const TYPESCRIPT = new Set(['.ts', '.mts', '.cts']);
 const JAVASCRIPT = new Set(['.js', '.mjs', '.cjs']);
@@ -11,7 +12,14 @@ const JAVASCRIPT = new Set(['.js', '.mjs', '.cjs']);
  * parse or evaluate it becomes CONFIG_INVALID naming the file and the cause in
  * one line, without echoing the file's text (it may hold secrets).
  */
-export async function importConfigFile(file: string): Promise<unknown> {
+export interface ImportOptions {
+  /** Locates the private compile cache of a TypeScript config (XDG_CACHE_HOME, HOME). */
+  env?: NodeJS.ProcessEnv;
+  /** Says what a --verbose run should know (a compile cache refused). */
+  note?: (line: string) => void;
+}
+
+export async function importConfigFile(file: string, options: ImportOptions = {}): Promise<unknown> {
   const ext = extname(file).toLowerCase();
   if (ext === '.json') return readJson(file);
   if (!TYPESCRIPT.has(ext) && !JAVASCRIPT.has(ext)) {
@@ -19,7 +27,7 @@ export async function importConfigFile(file: string): Promise<unknown> {
   }
   let mod: unknown;
   try {
-    mod = TYPESCRIPT.has(ext) ? await importTypeScript(file) : await importJavaScript(file);
+    mod = TYPESCRIPT.has(ext) ? await importTypeScript(file, options) : await importJavaScript(file);
   } catch (err) {
     throw new IntegrationError('CONFIG_INVALID', `cannot load ${file}: ${oneLine(err, file)}`, { cause: err });
   }
@@ -64,19 +72,37 @@ function jsonMessage(err: unknown, text: string): string {
   return message || 'syntax error';
 }
 
-let jitiInstance: { import(id: string, opts?: { default?: boolean }): Promise<unknown> } | undefined;
+type Jiti = { import(id: string, opts?: { default?: boolean }): Promise<unknown> };
 
-async function importTypeScript(file: string): Promise<unknown> {
+/** One loader per cache folder (a process normally has one; tests point HOME elsewhere). */
+const jitis = new Map<string | false, Jiti>();
+/** The cache folder chosen per environment, checked (and any note given) once per process. */
+const caches = new Map<string, string | false>();
+
+function compileCache(options: ImportOptions): string | false {
+  const env = options.env ?? process.env;
+  const key = `${env.XDG_CACHE_HOME ?? ''}\u0000${env.HOME ?? ''}`;
+  let dir = caches.get(key);
+  if (dir === undefined) caches.set(key, (dir = privateCompileCache(env, options.note)));
+  return dir;
+}
+
+async function importTypeScript(file: string, options: ImportOptions): Promise<unknown> {
+  const fsCache = compileCache(options);
+  let jitiInstance = jitis.get(fsCache);
   if (!jitiInstance) {
     // Loaded only for .ts configs: it is the heaviest thing a CLI start could pull in.
     const { createJiti } = await import('jiti');
     jitiInstance = createJiti(import.meta.url, {
       moduleCache: false,
       interopDefault: false,
+      // Never jiti's shared default ($TMPDIR/jiti): see compile-cache.ts. The cache is keyed by the file's content.
+      fsCache,
       // A config imports defineConfig/env from 'integrations'; point that at this
       // very package, so a globally installed CLI works without a local install.
       alias: { integrations: defineModulePath() },
     });
+    jitis.set(fsCache, jitiInstance);
   }
   return jitiInstance.import(file);
 }

@@ -14,6 +14,8 @@ export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
   /** Validates each integration's config against its adapter; the config's third-party `adapters` are added to it. */
   registry: AdapterRegistry;
+  /** Notes for --verbose (a refused compile cache). */
+  note?: (line: string) => void;
 }
 
 /**
@@ -25,7 +27,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const file = findConfigFile({ configPath: options.configPath, cwd, env });
-  const exported = await importConfigFile(file);
+  const exported = await importConfigFile(file, { env, note: options.note });
   return resolveConfig(exported, {
     file,
     dir: dirname(file),

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { AdapterDefinition } from '../core/adapter.js';
 import { IntegrationError } from '../core/errors.js';
 import { secretPaths } from '../core/fields.js';
+import { MIN_SECRET_LENGTH } from '../core/secret-forms.js';
 import type { AdapterRegistry } from '../core/registry.js';
 import { applyOverride, matchName, readOverrides, type EnvOverride } from './env-overrides.js';
 import { isPlainObject, resolveEnvRefs, type EnvRefContext } from './env-refs.js';
@@ -196,6 +197,11 @@ async function resolveOne(
     return { written };
   }
   if (!adapter) return { written };
+  const short = shortSecrets((result.data as { config?: unknown }).config, adapter);
+  if (short.length) {
+    problems.push(...short.map((field) => ({ path: `${at}.config.${field}`, message: `a secret must be at least ${MIN_SECRET_LENGTH} characters (a shorter one cannot be masked in logs)` })));
+    return { written };
+  }
   return { written, resolved: resolveIntegration(name, result.data as ParsedIntegration, written.webhook, adapter, one.dir, problems) };
 }
 
@@ -211,6 +217,15 @@ async function findAdapter(adapterName: unknown, one: OneContext, at: string): P
   const list = one.available.length ? one.available.join(', ') : 'none installed';
   one.problems.push({ path: `${at}.adapter`, message: `unknown adapter "${adapterName}" (available: ${list})` });
   return undefined;
+}
+
+/** Secret-marked fields whose value is too short to mask; named, never quoted. */
+function shortSecrets(config: unknown, adapter: AdapterDefinition): string[] {
+  return secretPaths(adapter.config).filter((path) => {
+    let value: unknown = config;
+    for (const key of path.split('.')) value = isPlainObject(value) ? value[key] : undefined;
+    return typeof value === 'string' && value.length < MIN_SECRET_LENGTH;
+  });
 }
 
 /** Secret-marked config values and webhook secrets, as written, to scrub from messages. */

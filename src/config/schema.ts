@@ -142,7 +142,7 @@ export const configFileSchema = z.strictObject({
       group: z.string().min(1).optional(),
     })
     .prefault({}),
-  adapters: z.array(z.string().min(1)).default([]),
+  adapters: z.array(adapterPackageName()).default([]),
   idempotency: z.strictObject({ ttl: durationMs().default(86_400_000) }).prefault({}),
   daemon: z
     .strictObject({
@@ -167,3 +167,14 @@ export const configFileSchema = z.strictObject({
 });
 
 export type ParsedConfigFile = z.output<typeof configFileSchema>;
+
+/**
+ * An installed package, by name (`acme-adapter`, `@acme/integrations-sms`,
+ * `@acme/kit/sms`). Never a path: a file named in a JSON config would be
+ * imported, that is run, before anything in the config is checked.
+ */
+function adapterPackageName() {
+  return z
+    .string()
+    .regex(/^(@[a-z0-9~][\w.~-]*\/)?[a-z0-9~][\w.~-]*(\/[\w~-][\w.~-]*)*$/i, 'must be an installed adapter package by name (e.g. "@acme/integrations-sms"), not a path or URL');
+}

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { secretPaths } from '../core/fields.js';
-import type { ResolvedIntegration } from './types.js';
+import type { AdapterRegistry } from '../core/registry.js';
+import type { LoadedConfig, ResolvedIntegration } from './types.js';
 
 /** Webhook scheme options whose names say they hold a credential. */
 const SECRET_OPTION = /secret|token|password|passphrase|key$/i;
@@ -33,4 +34,19 @@ export function secretValues(integration: ResolvedIntegration, adapterConfigSche
     }
   }
   return [...out];
+}
+
+/**
+ * Every configured secret of every integration, for the loggers that write
+ * before (or beside) any execution: the daemon's and `--verbose`. Loads each
+ * configured adapter, so only those two pay for it.
+ */
+export async function configSecrets(config: LoadedConfig, registry: AdapterRegistry): Promise<string[]> {
+  const out: string[] = [];
+  for (const integration of Object.values(config.integrations)) {
+    const adapter = await registry.get(integration.adapter).catch(() => undefined);
+    if (adapter) out.push(...secretValues(integration, adapter.config));
+    else out.push(...(integration.webhook?.secrets ?? []));
+  }
+  return out;
 }

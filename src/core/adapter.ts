@@ -58,6 +58,12 @@ export interface AdapterContext<C = unknown> {
   signal: AbortSignal;
   /** The folder of the config file, for adapters that take relative paths. */
   baseDir: string;
+  /**
+   * Registers a credential obtained at run time (an access token, a session
+   * key) so it is masked in logs, log rows and errors like a configured secret.
+   * Credentials sent in an Authorization header are registered already.
+   */
+  secrets: { add(value: string): void };
 }
 
 export interface OperationDefinition<C = any, I = any, O = any> {

@@ -5,6 +5,7 @@ import type { Store } from '../store/types.js';
 import type { HttpClient } from '../http/types.js';
 import { createHttpClient } from '../http/client.js';
 import { silentLogger } from './logger.js';
+import { registeringCredentials, SecretSet } from './secret-set.js';
 
 export interface ContextInput {
   integration: ResolvedIntegration;
@@ -19,6 +20,8 @@ export interface ContextInput {
   log?: Logger;
   /** Replaces the HTTP client (tests, custom dispatchers). */
   http?: HttpClient;
+  /** Where credentials the adapter sends or obtains are registered for masking (the process's set). */
+  secrets?: SecretSet;
 }
 
 /** The base URL an integration talks to: its config's baseUrl, else the adapter's for its environment. */
@@ -45,10 +48,13 @@ export function scopedCache(store: Store, scope: string, clock: Clock): ScopedCa
 }
 
 export function buildContext(input: ContextInput): AdapterContext {
+  const secrets = input.secrets ?? new SecretSet();
+  const http = input.http ?? createHttpClient({ baseUrl: baseUrlFor(input.integration, input.adapter), timeoutMs: input.integration.timeoutMs });
   return {
     integration: input.integration.name,
     config: input.integration.config,
-    http: input.http ?? createHttpClient({ baseUrl: baseUrlFor(input.integration, input.adapter), timeoutMs: input.integration.timeoutMs }),
+    http: registeringCredentials(http, secrets),
+    secrets,
     cache: scopedCache(input.store, `integration:${input.integration.name}`, input.clock),
     clock: input.clock,
     log: input.log ?? silentLogger,

@@ -17,6 +17,7 @@ import { classifyOutcome, mayRetry } from './retry-safety.js';
 import { buildContext } from './context.js';
 import { redact, scrub } from './redact.js';
 import { secretPaths } from './fields.js';
+import { SecretSet } from './secret-set.js';
 
 /**
  * Shared resilience state consulted around every attempt (circuit breaker,
@@ -40,6 +41,8 @@ export interface ExecutorDeps {
   owner?: string;
   /** Replaces the per-integration HTTP client (tests). */
   httpFor?: (integration: ResolvedIntegration) => HttpClient | undefined;
+  /** The process's secrets, shared with its loggers: each integration's join it, and so do tokens obtained at run time. */
+  secrets?: SecretSet;
 }
 
 export interface ExecuteOptions {
@@ -155,13 +158,16 @@ export function createExecutor(deps: ExecutorDeps) {
   const clock = deps.clock ?? systemClock;
   const random = deps.random ?? Math.random;
   const owner = deps.owner ?? `${process.pid}:${randomUUID().slice(0, 8)}`;
+  const knownSecrets = deps.secrets ?? new SecretSet();
 
   async function execute(integrationName: string, operationName: string, payload: unknown, options: ExecuteOptions = {}): Promise<ExecutionOutcome> {
     const { integration, adapter, operation } = await resolveOperation(deps.config, deps.registry, integrationName, operationName);
     const started = clock.now();
     const idempotencyKey = options.idempotencyKey ?? deriveIdempotencyKey(integrationName, operationName, payload, options.tenant);
     const correlationId = options.correlationId ?? randomUUID();
-    const secrets = integrationSecrets(integration, adapter);
+    knownSecrets.addAll(integrationSecrets(integration, adapter));
+    // Read when redacting, after the attempts: by then it holds the tokens they obtained and the credentials they sent.
+    const secrets = knownSecrets;
     const rules = { paths: [...(operation.sensitive ?? []), ...integration.sensitive], values: secrets };
     const base = { integration: integrationName, operation: operationName, idempotencyKey };
 
@@ -326,6 +332,7 @@ export function createExecutor(deps: ExecutorDeps) {
         signal: controller.signal,
         log: deps.log,
         http: deps.httpFor?.(integration),
+        secrets: knownSecrets,
       });
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {

@@ -12,6 +12,7 @@ import { toIntegrationError } from './errors.js';
 import { StoreError } from '../store/errors.js';
 import { integrationSecrets } from './executor.js';
 import { scrub } from './redact.js';
+import { SecretSet } from './secret-set.js';
 import { UsageError } from './usage-error.js';
 import { withCircuitState, type CircuitView } from './policies/health-circuit.js';
 
@@ -24,6 +25,8 @@ export interface HealthDeps {
   signal?: AbortSignal;
   /** Replaces the per-integration HTTP client (tests). */
   httpFor?: (integration: ResolvedIntegration) => HttpClient | undefined;
+  /** The process's secrets; the credentials and tokens a check uses join them. */
+  secrets?: SecretSet;
 }
 
 export interface HealthReport {
@@ -74,6 +77,8 @@ export async function checkIntegrationHealth(deps: HealthDeps, integration: Reso
   if (!adapter.health) return { ...base, status: 'healthy', latencyMs: 0, message: `adapter ${adapter.name} has no health check` };
 
   const health = adapter.health;
+  const secrets = deps.secrets ?? new SecretSet();
+  secrets.addAll(integrationSecrets(integration, adapter));
   try {
     const check = (signal: AbortSignal) =>
       health(
@@ -87,11 +92,12 @@ export async function checkIntegrationHealth(deps: HealthDeps, integration: Reso
           correlationId: randomUUID(),
           signal,
           http: deps.httpFor?.(integration),
+          secrets,
         }),
       );
     const result = await withDeadline(timeoutMs, deps.signal, () => new DeadlineExceeded(timeoutMs, 'health check'), check);
     const latencyMs = deps.clock.now() - started;
-    const message = scrub(result.message ?? result.status, integrationSecrets(integration, adapter));
+    const message = scrub(result.message ?? result.status, secrets);
     return { ...base, status: result.status, latencyMs, message };
   } catch (thrown) {
     // Our own store failing (locked, unwritable) is not the provider's health: it ends the command with the store's exit code.
@@ -99,7 +105,7 @@ export async function checkIntegrationHealth(deps: HealthDeps, integration: Reso
     const latencyMs = deps.clock.now() - started;
     if (thrown instanceof DeadlineExceeded) return { ...base, status: 'unhealthy', latencyMs, message: `timed out after ${timeoutMs} ms` };
     const error = toIntegrationError(thrown);
-    const message = scrub(`${error.category}: ${error.message}`, integrationSecrets(integration, adapter));
+    const message = scrub(`${error.category}: ${error.message}`, secrets);
     return { ...base, status: 'unhealthy', latencyMs, message };
   }
 }

@@ -6,8 +6,8 @@ export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() 
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 type Level = (typeof LEVELS)[number];
 
-/** One JSON object per line (for the daemon's stdout and --verbose), secrets scrubbed. */
-export function jsonLineLogger(write: (line: string) => void, options: { level?: Level; base?: Record<string, unknown>; secrets?: string[]; now?: () => number } = {}): Logger {
+/** One JSON object per line (for the daemon's stdout and --verbose), secrets scrubbed (a SecretSet is read live, line by line). */
+export function jsonLineLogger(write: (line: string) => void, options: { level?: Level; base?: Record<string, unknown>; secrets?: Iterable<string>; now?: () => number } = {}): Logger {
   const min = LEVELS.indexOf(options.level ?? 'info');
   const now = options.now ?? Date.now;
   const emit = (level: Level) => (message: string, fields?: Record<string, unknown>) => {

@@ -12,6 +12,8 @@ export interface RegistryOptions {
   /** Third-party adapter packages by name, resolved from `resolveFrom`. */
   packages?: string[];
   resolveFrom?: string;
+  /** Told once about each adapter loaded from outside this product (the CLI's --verbose names them). */
+  onThirdParty?: (adapter: string, pkg: string, file: string) => void;
 }
 
 /**
@@ -22,6 +24,8 @@ export interface RegistryOptions {
 export class AdapterRegistry {
   private readonly dir: string;
   private readonly loaded = new Map<string, AdapterDefinition>();
+  /** Adapter name -> the package it came from, for adapters from outside this product. */
+  private readonly packageOf = new Map<string, string>();
   private packagesLoaded = false;
 
   constructor(private readonly options: RegistryOptions = {}) {
@@ -81,6 +85,11 @@ export class AdapterRegistry {
     this.packagesLoaded = false;
   }
 
+  /** The package a third-party adapter came from; undefined for the bundled ones (call after list() or get()). */
+  thirdPartyPackage(name: string): string | undefined {
+    return this.packageOf.get(name);
+  }
+
   /** Registers a definition directly (tests, library users). */
   register(def: AdapterDefinition): void {
     this.accept(def, 'register()');
@@ -100,7 +109,12 @@ export class AdapterRegistry {
       const mod = (await import(pathToFileURL(resolved).href)) as Record<string, unknown>;
       const defs = [mod.default, ...(Array.isArray(mod.adapters) ? mod.adapters : [])].flat().filter(Boolean) as AdapterDefinition[];
       if (!defs.length) throw new IntegrationError('CONFIG_INVALID', `adapter package "${pkg}" exports no adapter (default export or "adapters")`);
-      for (const def of defs) this.accept(def, `package ${pkg}`);
+      for (const def of defs) {
+        this.accept(def, `package ${pkg}`);
+        if (this.packageOf.has(def.name)) continue;
+        this.packageOf.set(def.name, pkg);
+        this.options.onThirdParty?.(def.name, pkg, resolved);
+      }
     }
   }
 

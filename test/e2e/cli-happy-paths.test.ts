@@ -34,7 +34,7 @@ describe('integrations CLI, happy paths on the bundled adapters', () => {
     expect(list.code).toBe(0);
     const adapters = parseJson<{ name: string; kind: string; description: string; operations: string[] }[]>(list.stdout);
     const mock = adapters.find((a) => a.name === 'mock');
-    expect(mock).toEqual({ name: 'mock', kind: 'payment', description: expect.any(String), operations: expect.arrayContaining(['charge', 'query', 'refund', 'echo']) });
+    expect(mock).toEqual({ name: 'mock', kind: 'payment', description: expect.any(String), operations: expect.arrayContaining(['charge', 'query', 'refund', 'echo']), source: 'bundled' });
     expect(adapters.find((a) => a.name === 'local-storage')?.kind).toBe('storage');
 
     const show = await run(['adapters', 'show', 'mock', '--json']);

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The built CLI; e2e tests run it exactly as a user would. `npm test` builds first. */
 export const BIN = fileURLToPath(new URL('../../bin/integrations', import.meta.url));
@@ -94,4 +94,17 @@ export function parseJson<T = unknown>(text: string): T {
   } catch {
     throw new Error(`expected JSON, got:\n${text}`);
   }
+}
+
+/**
+ * Installs `file` (an adapter module) as the package `name` in `dir`'s
+ * node_modules, since a config names adapters by package name only; returns
+ * the name to list under `adapters`.
+ */
+export function adapterPackage(dir: string, name: string, file: string): string {
+  const pkg = join(dir, 'node_modules', name);
+  mkdirSync(pkg, { recursive: true });
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name, type: 'module', main: 'index.mjs' }));
+  writeFileSync(join(pkg, 'index.mjs'), `export { default } from ${JSON.stringify(pathToFileURL(file).href)};\n`);
+  return name;
 }

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, cli, parseJson, tempProject, writeJsonConfig } from './cli-harness.js';
+import { adapterPackage, assertBuilt, cli, parseJson, tempProject, writeJsonConfig } from './cli-harness.js';
 import { startFakeProvider, type FakeProvider } from './queue-fake-provider.js';
 
 const ADAPTER = fileURLToPath(new URL('./queue-loopback-adapter.mjs', import.meta.url));
@@ -18,7 +18,7 @@ async function setup() {
   provider = await startFakeProvider(1);
   dir = tempProject('integrations-queue-cli-');
   writeJsonConfig(dir, {
-    adapters: [ADAPTER],
+    adapters: [adapterPackage(dir, 'queue-loopback-adapter', ADAPTER)],
     integrations: {
       pay: { adapter: 'loopback-pay', config: { baseUrl: provider.url }, retry: { maxAttempts: 1 }, queue: { maxAttempts: 2 } },
       sms: { adapter: 'loopback-pay', config: { baseUrl: provider.url }, timeoutMs: 400, retry: { maxAttempts: 1 } },

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deriveIdempotencyKey } from '../../src/core/executor.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
-import { BIN, tempProject, writeJsonConfig } from './cli-harness.js';
+import { adapterPackage, BIN, tempProject, writeJsonConfig } from './cli-harness.js';
 import type { FakeProvider } from './queue-fake-provider.js';
 
 const ADAPTER = fileURLToPath(new URL('./queue-loopback-adapter.mjs', import.meta.url));
@@ -23,7 +23,7 @@ export function project(provider: FakeProvider, pay: Record<string, unknown> = {
   const dir = tempProject('integrations-queue-proc-');
   const db = join(dir, 'store.db');
   const config = writeJsonConfig(dir, {
-    adapters: [ADAPTER],
+    adapters: [adapterPackage(dir, 'queue-loopback-adapter', ADAPTER)],
     store: { path: db },
     integrations: { pay: { adapter: 'loopback-pay', config: { baseUrl: provider.url }, timeoutMs: 30_000, retry: { maxAttempts: 1 }, ...pay } },
   });

@@ -45,10 +45,10 @@ describe('environment references and overrides', () => {
 
   it('treats an empty variable as unset and uses the fallback', async () => {
     const loaded = await withConfig(
-      { integrations: { pay: { adapter: 'fixture-pay', config: { ...payConfig, consumerKey: { $env: 'PAY_KEY', fallback: 'fb' } } } } },
+      { integrations: { pay: { adapter: 'fixture-pay', config: { ...payConfig, consumerKey: { $env: 'PAY_KEY', fallback: 'fb-key' } } } } },
       { PAY_KEY: '' },
     );
-    expect(loaded.integrations.pay.config.consumerKey).toBe('fb');
+    expect(loaded.integrations.pay.config.consumerKey).toBe('fb-key');
   });
 
   it('names the integration, field and variable of every missing reference, once each', async () => {

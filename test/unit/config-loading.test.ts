@@ -79,8 +79,8 @@ export default defineConfig({ integrations: { files: { adapter: 'fixture-store',
         },
       }),
     );
-    const loaded = await load({ env: { PAY_SHORTCODE: '174379', PAY_KEY: 'k' } });
-    expect(loaded.integrations.pay.config).toMatchObject({ shortcode: '174379', consumerKey: 'k' });
+    const loaded = await load({ env: { PAY_SHORTCODE: '174379', PAY_KEY: 'key-1' } });
+    expect(loaded.integrations.pay.config).toMatchObject({ shortcode: '174379', consumerKey: 'key-1' });
   });
 
   it('applies the defaults of every section', async () => {

@@ -159,4 +159,19 @@ export default { name: 'acme', kind: 'generic', description: 'third-party', conf
       expect(err.issues?.join('\n')).toMatch(/daemon\.maxJsonDepth/);
     }
   });
+
+  it('refuses a secret field shorter than 4 characters, naming the field and never quoting the value', async () => {
+    const err = await thrown(() =>
+      withConfig({ integrations: { pay: { adapter: 'fixture-pay', config: { ...payConfig, consumerSecret: 'q7z', tls: { passphrase: 'x' } } } } }),
+    );
+    expect(err.category).toBe('CONFIG_INVALID');
+    expect(err.issues).toEqual([
+      'integrations.pay.config.consumerSecret: a secret must be at least 4 characters (a shorter one cannot be masked in logs)',
+      'integrations.pay.config.tls.passphrase: a secret must be at least 4 characters (a shorter one cannot be masked in logs)',
+    ]);
+    expect(err.message).not.toContain('q7z');
+    // Four characters are enough.
+    const loaded = await withConfig({ integrations: { pay: { adapter: 'fixture-pay', config: { ...payConfig, consumerSecret: 'q7z9' } } } });
+    expect(loaded.integrations.pay.config).toMatchObject({ consumerSecret: 'q7z9' });
+  });
 });

@@ -22,6 +22,9 @@ export interface AdapterSummary {
   kind: string;
   description: string;
   operations: string[];
+  /** Bundled with this product, or third-party code from a package the config lists. */
+  source: 'bundled' | 'third-party';
+  package?: string;
 }
 
 export interface OperationDetail {
@@ -70,7 +73,8 @@ async function registryFor(global: GlobalOptions, deps: CliDeps) {
 }
 
 export async function runAdaptersList(options: AdaptersListOptions, deps: CliDeps): Promise<void> {
-  const adapters = (await (await registryFor(options.global, deps)).list()).map(summarize);
+  const registry = await registryFor(options.global, deps);
+  const adapters = (await registry.list()).map((a) => summarize(a, registry.thirdPartyPackage(a.name)));
   if (options.global.json) return printJson(deps.stdout, adapters);
   if (!adapters.length) {
     deps.stderr.write('no adapters found\n');
@@ -79,8 +83,8 @@ export async function runAdaptersList(options: AdaptersListOptions, deps: CliDep
   const style = palette(options.global, deps);
   deps.stdout.write(
     await renderTable({
-      head: ['NAME', 'KIND', 'OPERATIONS', 'DESCRIPTION'],
-      rows: adapters.map((a) => [style.cyan(a.name), a.kind, a.operations.join(', '), a.description]),
+      head: ['NAME', 'KIND', 'SOURCE', 'OPERATIONS', 'DESCRIPTION'],
+      rows: adapters.map((a) => [style.cyan(a.name), a.kind, a.package ? `third-party: ${a.package}` : 'bundled', a.operations.join(', '), a.description]),
       style,
     }),
   );
@@ -98,8 +102,9 @@ export async function runAdaptersShow(options: AdaptersShowOptions, deps: CliDep
   deps.stdout.write(await renderDetail(detail, options.global, deps));
 }
 
-function summarize(adapter: AdapterDefinition): AdapterSummary {
-  return { name: adapter.name, kind: adapter.kind, description: adapter.description, operations: Object.keys(adapter.operations) };
+function summarize(adapter: AdapterDefinition, pkg: string | undefined): AdapterSummary {
+  const source = pkg ? { source: 'third-party' as const, package: pkg } : { source: 'bundled' as const };
+  return { name: adapter.name, kind: adapter.kind, description: adapter.description, operations: Object.keys(adapter.operations), ...source };
 }
 
 async function detailOf(adapter: AdapterDefinition): Promise<AdapterDetail> {

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/usage-error.js';
-import type { LoadedConfig } from '../../config/types.js';
 import type { CliDeps, GlobalOptions } from '../deps.js';
 import { globalOptions } from '../options.js';
 import { portInUse } from '../port-in-use.js';
@@ -52,25 +51,19 @@ processing, then exit 0.
     );
 }
 
-/** Every webhook secret and verify token in the config, to scrub from log lines. */
-function webhookSecrets(config: LoadedConfig): string[] {
-  const out: string[] = [];
-  for (const integration of Object.values(config.integrations)) {
-    const webhook = integration.webhook;
-    if (!webhook) continue;
-    out.push(...webhook.secrets);
-    if (typeof webhook.verifyToken === 'string') out.push(webhook.verifyToken);
-  }
-  return out;
-}
-
 export async function runDaemon(options: DaemonCommandOptions, deps: CliDeps): Promise<void> {
   const session = await deps.session(options.global);
-  const [{ startDaemon }, { jsonLineLogger }] = await Promise.all([import('../../daemon/server.js'), import('../../core/logger.js')]);
+  const [{ startDaemon }, { jsonLineLogger }, { configSecrets }] = await Promise.all([
+    import('../../daemon/server.js'),
+    import('../../core/logger.js'),
+    import('../../config/secrets.js'),
+  ]);
+  // The executor's list: every integration's secrets, not only the webhook ones, and the tokens obtained while running.
+  session.secrets.addAll(await configSecrets(session.config, session.registry));
   const log = jsonLineLogger((line) => deps.stdout.write(line), {
     level: options.logLevel,
     now: () => deps.clock.now(),
-    secrets: webhookSecrets(session.config),
+    secrets: session.secrets,
   });
   if (deps.signal.aborted) return;
   const { startOutboundService } = await import('../../webhooks/outbound/service.js');
