@@ -38,7 +38,7 @@ const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-a
  */
 export function registeringCredentials(http: HttpClient, secrets: SecretSet): HttpClient {
   return {
-    baseUrl: http.baseUrl,
+    ...http,
     request(req) {
       for (const [name, value] of Object.entries(req.headers ?? {})) {
         if (CREDENTIAL_HEADERS.has(name.toLowerCase()) && typeof value === 'string') registerCredential(value, secrets);

@@ -73,7 +73,7 @@ describe('redaction against a provider that echoes credentials', () => {
     await new Promise((r) => mpesa.server.close(r));
   });
 
-  it('run, --json --verbose, health and logs export never show the Basic credential, its base64 or the auth token', async () => {
+  it('run, --json --verbose, health, test and logs export never show the Basic credential, its base64 or the auth token', async () => {
     const dir = tempProject('integrations-redact-');
     writeJsonConfig(dir, {
       integrations: { sms: { adapter: 'twilio', config: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, from: '+14155550100', baseUrl: twilio.url } } },
@@ -86,6 +86,8 @@ describe('redaction against a provider that echoes credentials', () => {
       await cli(['health', 'sms', '--json', '--verbose'], { cwd: dir }),
       await cli(['logs', 'export'], { cwd: dir }),
       await cli(['logs', 'export', '--format', 'csv'], { cwd: dir }),
+      await cli(['test', 'sms', '--json', '--verbose'], { cwd: dir }),
+      await cli(['test', 'sms'], { cwd: dir }),
     ];
     // The provider did receive and echo the credential, and its refusal reached the user.
     expect(twilio.seen.some((s) => s.endsWith(`Basic ${BASIC}`))).toBe(true);
@@ -93,6 +95,7 @@ describe('redaction against a provider that echoes credentials', () => {
     expect(results[0].stderr).toContain('Authenticate');
     expect(results[0].stderr).toContain('[REDACTED]');
     expect(results[4].stdout).toContain('Authenticate');
+    expect(results[6].stdout + results[6].stderr).toContain('Authenticate');
 
     const out = everything(results, dir);
     for (const leak of [`Basic ${BASIC}`, BASIC, BASIC.replace(/=+$/, ''), encodeURIComponent(`Basic ${BASIC}`), AUTH_TOKEN, `${ACCOUNT_SID}:${AUTH_TOKEN}`]) {
