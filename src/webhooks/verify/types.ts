@@ -20,7 +20,12 @@ export type RejectReason =
   | 'ip-unknown';
 
 export type VerifyResult =
-  | { ok: true; eventId?: string }
+  /**
+   * `unsignedHeaders`: the signature covers no id header, so any header may
+   * have been changed by whoever replays the request; `eventId` is then a
+   * signed body field or a digest of the signed content (content-id.ts).
+   */
+  | { ok: true; eventId?: string; unsignedHeaders?: boolean }
   | { ok: false; reason: RejectReason; status: number };
 
 export interface VerifyContext {
