@@ -1,6 +1,7 @@
 import type { OperationLogRow } from '../../store/types.js';
 import type { Palette } from '../render/color.js';
 import { formatDuration, formatTimestamp } from '../render/format.js';
+import { terminalText } from '../render/terminal-text.js';
 
 /** A log row for JSON output: ISO time, request/response as the JSON they hold (already redacted when written). */
 export function rowJson(row: OperationLogRow): Record<string, unknown> {
@@ -29,7 +30,8 @@ export function rowLine(row: OperationLogRow, style: Palette): string {
   const tenant = row.tenant ? ` tenant=${row.tenant}` : '';
   const error = row.status === 'failed' ? ` ${style.red(`${row.errorCategory ?? 'ERROR'}: ${(row.errorMessage ?? '').replace(/\s+/g, ' ')}`)}` : '';
   const attempts = row.attempts === 1 ? '' : ` ${row.attempts} attempts`;
-  return `${style.dim(`#${row.id}`)} ${formatTimestamp(row.time)} ${status} ${style.cyan(row.integration)} ${row.operation} ${formatDuration(row.durationMs)}${attempts}${tenant}${error}\n`;
+  const line = `${style.dim(`#${row.id}`)} ${formatTimestamp(row.time)} ${status} ${style.cyan(row.integration)} ${row.operation} ${formatDuration(row.durationMs)}${attempts}${tenant}${error}`;
+  return `${terminalText(line, style.level > 0)}\n`;
 }
 
 export const CSV_COLUMNS = [
