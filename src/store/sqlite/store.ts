@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { mapSqliteError } from '../errors.js';
+import { mapSqliteError, StoreError } from '../errors.js';
 import type { Store } from '../types.js';
 import { openDatabase, type SqliteOptions } from './database.js';
 import { SqliteIdempotency } from './idempotency.js';
@@ -11,6 +11,10 @@ import { SqliteQueue } from './queue.js';
 import { SqliteCircuits } from './circuits.js';
 import { SqliteRateLimits } from './rate-limits.js';
 import { SqliteOutbound } from './outbound.js';
+
+/** ping: a write lock busy for about half a second (another writer's transaction is far shorter) means unavailable. */
+const PING_ATTEMPTS = 10;
+const PING_RETRY_MS = 50;
 
 /** The embedded default: one SQLite file in WAL mode, shared safely by many processes. */
 export class SqliteStore implements Store {
@@ -50,12 +54,33 @@ export class SqliteStore implements Store {
     }
   }
 
+  /**
+   * Can this process take the write lock? Asked without SQLite's busy wait,
+   * which would hold the event loop (a daemon's /healthz with it) for the
+   * whole busy timeout while another process writes: a busy lock is tried
+   * again on a timer, a few times, before the store counts as unavailable.
+   */
   async ping(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.tryWriteLock();
+        return;
+      } catch (err) {
+        const error = mapSqliteError(err, this.location);
+        if (!(error instanceof StoreError && error.code === 'STORE_LOCKED') || attempt >= PING_ATTEMPTS) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, PING_RETRY_MS));
+    }
+  }
+
+  private tryWriteLock(): void {
+    const timeout = this.db.pragma('busy_timeout', { simple: true }) as number;
+    this.db.pragma('busy_timeout = 0');
     try {
       this.db.prepare('BEGIN IMMEDIATE').run();
       this.db.prepare('ROLLBACK').run();
-    } catch (err) {
-      throw mapSqliteError(err, this.location);
+    } finally {
+      this.db.pragma(`busy_timeout = ${Number(timeout)}`);
     }
   }
 
