@@ -42,6 +42,7 @@ export function resolveIntegration(
     config,
     retry: parsed.retry,
     timeoutMs: parsed.timeoutMs,
+    ...(parsed.maxResponseBytes !== undefined ? { maxResponseBytes: parsed.maxResponseBytes } : {}),
     ...(parsed.rateLimit ? { rateLimit: parsed.rateLimit } : {}),
     circuit: {
       consecutiveFailures: parsed.circuit.consecutiveFailures,

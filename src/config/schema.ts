@@ -87,6 +87,8 @@ export const integrationSchema = z.strictObject({
   config: z.record(z.string(), z.unknown()).default({}),
   retry: retrySchema.prefault({}),
   timeoutMs: durationMs().default(30_000),
+  /** Largest provider answer read into memory (default 8 MiB, src/http/client.ts); a larger one fails. */
+  maxResponseBytes: z.int().positive().optional(),
   rateLimit: rateLimitSchema.optional(),
   circuit: circuitSchema.prefault({}),
   queueOnFailure: z.boolean().default(false),

@@ -48,7 +48,7 @@ export function buildContext(input: ContextInput): AdapterContext {
   return {
     integration: input.integration.name,
     config: input.integration.config,
-    http: input.http ?? createHttpClient({ baseUrl: baseUrlFor(input.integration, input.adapter), timeoutMs: input.integration.timeoutMs }),
+    http: input.http ?? createHttpClient({ baseUrl: baseUrlFor(input.integration, input.adapter), timeoutMs: input.integration.timeoutMs, maxResponseBytes: input.integration.maxResponseBytes }),
     cache: scopedCache(input.store, `integration:${input.integration.name}`, input.clock),
     clock: input.clock,
     log: input.log ?? silentLogger,
