@@ -6,6 +6,7 @@ import type { ResolvedIntegration, WebhookSettings } from './types.js';
 import { isPlainObject } from './env-refs.js';
 import type { Problem } from './problems.js';
 import type { ParsedIntegration } from './schema.js';
+import { weakWebhookSecrets } from './webhook-strength.js';
 
 const WEBHOOK_DEFAULTS = { secrets: [] as string[], toleranceSeconds: 300, allowIps: [] as string[] };
 
@@ -33,6 +34,13 @@ export function resolveIntegration(
       message: `Required (adapter "${adapter.name}" declares no webhook verification scheme)`,
     });
     return undefined;
+  }
+  if (webhook) {
+    const weak = weakWebhookSecrets(webhook.scheme!, Array.isArray(webhook.secrets) ? webhook.secrets : [], `integrations.${name}.webhook.secrets`);
+    if (weak.length) {
+      problems.push(...weak);
+      return undefined;
+    }
   }
 
   return {

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DURATION_HINT, parseDuration } from './duration.js';
+import { MAX_TOLERANCE_SECONDS } from './webhook-strength.js';
 
 /** Integration names: they appear in URLs (/webhooks/<name>), env var names and CLI arguments. */
 export const INTEGRATION_NAME = /^[a-z0-9][a-z0-9-]*$/;
@@ -76,7 +77,7 @@ function isIpOrCidr(value: string): boolean {
 const webhookSchema = z.looseObject({
   scheme: z.string().min(1).optional(),
   secrets: z.array(z.string().min(1)).default([]),
-  toleranceSeconds: z.int().min(0).default(300),
+  toleranceSeconds: z.int().min(0).max(MAX_TOLERANCE_SECONDS, 'at most 3600 (an hour): a captured request can be replayed for as long as the window is open').default(300),
   allowIps: z.array(z.string().refine(isIpOrCidr, 'expected an IP address or CIDR range')).default([]),
 });
 
