@@ -74,7 +74,18 @@ export interface SchemeDefinition {
   /** Needs at least one secret (false only for `none`). */
   needsSecret: boolean;
   compile(settings: WebhookSettings): RequestVerifier;
+  /**
+   * Where a caller presents the secret itself (a token header or query
+   * parameter): masked in whatever is kept of a request even when the value
+   * presented is wrong, for a wrong token is often someone's real one.
+   */
+  carriers?(settings: WebhookSettings): SecretCarriers;
   sign(settings: WebhookSettings, input: SignInput): SignOutput;
+}
+
+export interface SecretCarriers {
+  headers?: string[];
+  query?: string[];
 }
 
 export const DEFAULT_TOLERANCE_SECONDS = 300;
