@@ -81,6 +81,8 @@ export interface IntegrationInput {
   config?: Record<string, unknown>;
   retry?: RetryInput;
   timeoutMs?: Configurable<DurationInput>;
+  /** Largest provider answer read into memory, in bytes (default 8 MiB). */
+  maxResponseBytes?: Configurable<number>;
   rateLimit?: RateLimitInput;
   circuit?: CircuitInput;
   /** Queue the operation instead of failing when a transient error persists. */

@@ -6,6 +6,7 @@ import type { ResolvedIntegration, WebhookSettings } from './types.js';
 import { isPlainObject } from './env-refs.js';
 import type { Problem } from './problems.js';
 import type { ParsedIntegration } from './schema.js';
+import { weakWebhookSecrets } from './webhook-strength.js';
 
 const WEBHOOK_DEFAULTS = { secrets: [] as string[], toleranceSeconds: 300, allowIps: [] as string[] };
 
@@ -34,6 +35,13 @@ export function resolveIntegration(
     });
     return undefined;
   }
+  if (webhook) {
+    const weak = weakWebhookSecrets(webhook.scheme!, Array.isArray(webhook.secrets) ? webhook.secrets : [], `integrations.${name}.webhook.secrets`);
+    if (weak.length) {
+      problems.push(...weak);
+      return undefined;
+    }
+  }
 
   return {
     name,
@@ -42,6 +50,7 @@ export function resolveIntegration(
     config,
     retry: parsed.retry,
     timeoutMs: parsed.timeoutMs,
+    ...(parsed.maxResponseBytes !== undefined ? { maxResponseBytes: parsed.maxResponseBytes } : {}),
     ...(parsed.rateLimit ? { rateLimit: parsed.rateLimit } : {}),
     circuit: {
       consecutiveFailures: parsed.circuit.consecutiveFailures,

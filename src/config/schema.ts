@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_MAX_JSON_DEPTH, MAX_NESTING } from '../core/nesting.js';
 import { DURATION_HINT, parseDuration } from './duration.js';
 import { storeModeProblem } from './store-modes.js';
+import { MAX_TOLERANCE_SECONDS } from './webhook-strength.js';
 
 /** Integration names: they appear in URLs (/webhooks/<name>), env var names and CLI arguments. */
 export const INTEGRATION_NAME = /^[a-z0-9][a-z0-9-]*$/;
@@ -78,7 +79,7 @@ function isIpOrCidr(value: string): boolean {
 const webhookSchema = z.looseObject({
   scheme: z.string().min(1).optional(),
   secrets: z.array(z.string().min(1)).default([]),
-  toleranceSeconds: z.int().min(0).default(300),
+  toleranceSeconds: z.int().min(0).max(MAX_TOLERANCE_SECONDS, 'at most 3600 (an hour): a captured request can be replayed for as long as the window is open').default(300),
   allowIps: z.array(z.string().refine(isIpOrCidr, 'expected an IP address or CIDR range')).default([]),
 });
 
@@ -108,6 +109,8 @@ export const integrationSchema = z.strictObject({
   config: z.record(z.string(), z.unknown()).default({}),
   retry: retrySchema.prefault({}),
   timeoutMs: durationMs().default(30_000),
+  /** Largest provider answer read into memory (default 8 MiB, src/http/client.ts); a larger one fails. */
+  maxResponseBytes: z.int().positive().optional(),
   rateLimit: rateLimitSchema.optional(),
   circuit: circuitSchema.prefault({}),
   queueOnFailure: z.boolean().default(false),

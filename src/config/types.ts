@@ -51,6 +51,8 @@ export interface ResolvedIntegration {
   config: Record<string, unknown>;
   retry: RetrySettings;
   timeoutMs: number;
+  /** Largest provider answer read into memory; the HTTP client's default when absent. */
+  maxResponseBytes?: number;
   rateLimit?: RateLimitSettings;
   circuit: CircuitSettings;
   queueOnFailure: boolean;

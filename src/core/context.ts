@@ -49,7 +49,11 @@ export function scopedCache(store: Store, scope: string, clock: Clock): ScopedCa
 
 export function buildContext(input: ContextInput): AdapterContext {
   const secrets = input.secrets ?? new SecretSet();
-  const http = input.http ?? createHttpClient({ baseUrl: baseUrlFor(input.integration, input.adapter), timeoutMs: input.integration.timeoutMs });
+  const http = input.http ?? createHttpClient({
+    baseUrl: baseUrlFor(input.integration, input.adapter),
+    timeoutMs: input.integration.timeoutMs,
+    maxResponseBytes: input.integration.maxResponseBytes,
+  });
   return {
     integration: input.integration.name,
     config: input.integration.config,

@@ -13,6 +13,7 @@ import { GroupCommit } from '../webhooks/ingest/group-commit.js';
 import { Ingest, UNKNOWN_INTEGRATION } from '../webhooks/ingest/ingest.js';
 import { ThreadedWebhookWriter, withWriter } from '../webhooks/ingest/store-writer.js';
 import { compileTrustedProxies } from '../webhooks/verify/allow-ips.js';
+import { EXPOSURE_WARNING, loopbackOnly } from './exposure.js';
 import { metaHandshake } from './handshake.js';
 import { DaemonMetrics } from './metrics.js';
 import { readBody } from './read-body.js';
@@ -207,12 +208,17 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
           return send(res, 200, '{"status":"ok"}');
         case 'readyz':
           if (draining) return sendError(res, 503, 'shutting down');
-          if (writer?.failure) return sendError(res, 503, writer.failure.message);
+          // Probes may be public: the answer names no path; the daemon's own log has the detail.
+          if (writer?.failure) {
+            log.debug('not ready', { error: writer.failure.message });
+            return sendError(res, 503, 'store unavailable');
+          }
           try {
             await store.ping();
             return send(res, 200, '{"status":"ready"}');
           } catch (error) {
-            return sendError(res, 503, `store not writable: ${(error as Error).message}`);
+            log.debug('not ready', { error: (error as Error).message });
+            return sendError(res, 503, 'store not writable');
           }
         case 'metrics':
           return send(res, 200, await metrics.text(), metrics.contentType);
@@ -310,6 +316,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   for (const skipped of endpoints.skipped) log.warn('integration not receiving webhooks', { integration: skipped.name, reason: skipped.reason });
   for (const waiting of endpoints.allWaiting()) log.warn('integration not receiving webhooks', { integration: waiting.name, reason: waiting.reason });
+  if (!loopbackOnly(host)) log.warn(EXPOSURE_WARNING, { host });
   log.info('daemon listening', { url, host, port, integrations: endpoints.names(), maxBodyBytes });
 
   const recovery = dispatcher.recover().catch((error: unknown) => {

@@ -39,10 +39,16 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   dispatcher?: Dispatcher;
   headers?: Record<string, string>;
+  /** Largest answer read into memory (default DEFAULT_MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
 }
+
+/** A few MiB: far above any provider's JSON answer, far below what would strain the process. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const base = options.baseUrl.replace(/\/+$/, '');
   return {
     baseUrl: base,
@@ -76,7 +82,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         const flat: Record<string, string> = {};
         for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flat[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
         const sink = req.bodySink?.(res.statusCode, flat);
-        const buf = sink ? await drainInto(res.body, sink) : Buffer.from(await res.body.arrayBuffer());
+        // A sink (a download streamed to disk) takes any size; a buffered answer is capped.
+        const buf = sink ? await drainInto(res.body, sink) : await readCapped(res, maxBytes, url);
         return {
           status: res.statusCode,
           headers: flat,
@@ -94,6 +101,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         };
       } catch (err) {
         if (err instanceof SinkError) throw err.original;
+        if (err instanceof IntegrationError) throw err;
         throw transportError(err, url, limit, timeout.aborted, req.signal?.aborted === true);
       }
     },
@@ -117,6 +125,33 @@ class SinkError extends Error {
   constructor(readonly original: unknown) {
     super('body sink failed');
   }
+}
+
+/**
+ * The answer's bytes, refusing more than `maxBytes`: a declared length over
+ * it is refused before reading, a streamed one as soon as it passes it, and
+ * the connection is dropped (destroyed, not drained) so nothing more is read.
+ * The request was sent: SERVER_ERROR with requestSent, which an unsafe
+ * operation turns into OUTCOME_UNKNOWN (src/core/retry-safety.ts).
+ */
+async function readCapped(res: Dispatcher.ResponseData, maxBytes: number, url: URL): Promise<Buffer> {
+  const tooLarge = () => {
+    res.body.destroy();
+    return new IntegrationError('SERVER_ERROR', `${url.host} answered HTTP ${res.statusCode} with more than ${maxBytes} bytes (maxResponseBytes); answer not read`, {
+      provider: { status: res.statusCode },
+      requestSent: true,
+    });
+  };
+  const declared = Number(res.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw tooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, size);
 }
 
 function transportError(err: unknown, url: URL, limit: number, timedOut: boolean, cancelled: boolean): IntegrationError {

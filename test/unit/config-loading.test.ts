@@ -134,7 +134,7 @@ export default defineConfig({ integrations: { files: { adapter: 'fixture-store',
       'integrations.config.json',
       JSON.stringify({
         integrations: {
-          pay: { adapter: 'fixture-pay', config: payConfig, webhook: { secrets: ['whsec-1'], header: 'x-custom' } },
+          pay: { adapter: 'fixture-pay', config: payConfig, webhook: { secrets: ['whsec-one-1'], header: 'x-custom' } },
           plain: { adapter: 'fixture-pay', config: payConfig },
           files: { adapter: 'fixture-store' },
         },
@@ -145,7 +145,7 @@ export default defineConfig({ integrations: { files: { adapter: 'fixture-store',
       scheme: 'hmac-sha256',
       header: 'x-custom',
       toleranceSeconds: 600,
-      secrets: ['whsec-1'],
+      secrets: ['whsec-one-1'],
       allowIps: [],
     });
     expect(loaded.integrations.plain.webhook).toMatchObject({ scheme: 'hmac-sha256', toleranceSeconds: 600, secrets: [] });
@@ -158,7 +158,7 @@ export default defineConfig({ integrations: { files: { adapter: 'fixture-store',
       JSON.stringify({
         integrations: {
           pay: { adapter: 'fixture-pay', config: payConfig, webhook: { scheme: 'basic', toleranceSeconds: 60 } },
-          files: { adapter: 'fixture-store', webhook: { secrets: ['x'] } },
+          files: { adapter: 'fixture-store', webhook: { secrets: ['x-secret-1'] } },
         },
       }),
     );

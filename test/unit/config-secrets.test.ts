@@ -23,14 +23,14 @@ describe('secretValues', () => {
               consumerSecret: 'literal-consumer-secret',
               tls: { passphrase: 'tls-pass' },
             },
-            webhook: { secrets: ['whsec-a', 'whsec-b'], password: 'basic-pass', header: 'x-signature' },
+            webhook: { secrets: ['whsec-aaa', 'whsec-bbb'], password: 'basic-pass', header: 'x-signature' },
           },
         },
       }),
     );
     const loaded = await loadConfig({ cwd: t.dir, env: { PAY_KEY: 'key-from-env' }, registry: fixtureRegistry() });
     const values = secretValues(loaded.integrations.pay, payAdapter.config);
-    expect(values.sort()).toEqual(['basic-pass', 'key-from-env', 'literal-consumer-secret', 'tls-pass', 'whsec-a', 'whsec-b']);
+    expect(values.sort()).toEqual(['basic-pass', 'key-from-env', 'literal-consumer-secret', 'tls-pass', 'whsec-aaa', 'whsec-bbb']);
     expect(values).not.toContain('174379');
     expect(values).not.toContain('x-signature');
   });

@@ -174,4 +174,35 @@ export default { name: 'acme', kind: 'generic', description: 'third-party', conf
     const loaded = await withConfig({ integrations: { pay: { adapter: 'fixture-pay', config: { ...payConfig, consumerSecret: 'q7z9' } } } });
     expect(loaded.integrations.pay.config).toMatchObject({ consumerSecret: 'q7z9' });
   });
+  it('refuses weak webhook settings with the reason: a blank or short secret, a Standard Webhooks key outside 24-64 bytes, a tolerance over an hour', async () => {
+    const key = (bytes: number) => `whsec_${Buffer.alloc(bytes, 7).toString('base64')}`;
+    const err = await thrown(() =>
+      withConfig({
+        integrations: {
+          blank: { adapter: 'fixture-store', webhook: { scheme: 'hmac', header: 'x-sig', secrets: [' '] } },
+          short: { adapter: 'fixture-store', webhook: { scheme: 'github', secrets: ['abc1234'] } },
+          tiny: { adapter: 'fixture-store', webhook: { scheme: 'standard-webhooks', secrets: [key(1)] } },
+          huge: { adapter: 'fixture-store', webhook: { scheme: 'standard-webhooks', secrets: [key(24), key(65)] } },
+          wide: { adapter: 'fixture-store', webhook: { scheme: 'stripe', secrets: ['whsec_long_enough_secret'], toleranceSeconds: 999999999 } },
+        },
+      }),
+    );
+    expect(err.category).toBe('CONFIG_INVALID');
+    expect(err.issues).toEqual([
+      'integrations.blank.webhook.secrets[0]: a webhook secret cannot be blank',
+      'integrations.short.webhook.secrets[0]: a webhook secret must be at least 8 characters',
+      'integrations.tiny.webhook.secrets[0]: a Standard Webhooks key must be 24 to 64 bytes (this one is 1)',
+      'integrations.huge.webhook.secrets[1]: a Standard Webhooks key must be 24 to 64 bytes (this one is 65)',
+      'integrations.wide.webhook.toleranceSeconds: at most 3600 (an hour): a captured request can be replayed for as long as the window is open',
+    ]);
+    expect(err.message).not.toContain('abc1234');
+
+    const ok = await withConfig({
+      integrations: {
+        sw: { adapter: 'fixture-store', webhook: { scheme: 'standard-webhooks', secrets: [key(24), key(64)], toleranceSeconds: 3600 } },
+        gh: { adapter: 'fixture-store', webhook: { scheme: 'github', secrets: ['abcd1234'] } },
+      },
+    });
+    expect(Object.keys(ok.integrations).sort()).toEqual(['gh', 'sw']);
+  });
 });

@@ -55,6 +55,9 @@ describe('outbound subscription URLs', () => {
   it('masks a password when showing a URL', () => {
     expect(displayUrl('https://user:hunter2@example.com/x')).toBe('https://user:***@example.com/x');
     expect(displayUrl('https://example.com/x')).toBe('https://example.com/x');
+    expect(displayUrl('https://example.com/hook?token=abc123&page=2&api_key=k9&Signature=s&password=p&client_secret=c')).toBe(
+      'https://example.com/hook?token=***&page=2&api_key=***&Signature=***&password=***&client_secret=***',
+    );
   });
 });
 

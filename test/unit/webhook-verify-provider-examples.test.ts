@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { createVerifier } from '../../src/webhooks/verify/verify.js';
 import { signWebhook } from '../../src/webhooks/sign/sign-webhook.js';
 import type { VerifyRequest } from '../../src/webhooks/verify/types.js';
@@ -13,9 +13,10 @@ describe('GitHub, with the test values from "Validating webhook deliveries"', ()
   const verify = createVerifier(settings('github', ["It's a Secret to Everybody"]));
   const documented = 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17';
 
-  it('accepts the documented signature and returns the delivery GUID', () => {
+  it('accepts the documented signature; the event id is the signed body\'s digest, not the unsigned delivery GUID', () => {
     const result = verify(req('Hello, World!', { 'x-hub-signature-256': documented, 'x-github-delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958' }), { now: NOW });
-    expect(result).toEqual({ ok: true, eventId: '72d3162e-cc78-11e3-81ab-4c9367dc0958' });
+    const digest = `sha256:${createHash('sha256').update('Hello, World!').digest('hex')}`;
+    expect(result).toEqual({ ok: true, eventId: digest, unsignedHeaders: true });
   });
 
   it('accepts upper-case hex, rejects the SHA-1 header alone and a missing prefix', () => {
@@ -43,7 +44,8 @@ describe('Slack, with the worked example from "Verifying requests from Slack"', 
   const at = Number(timestamp) * 1000;
 
   it('accepts the documented request at its own time (a slash command has no event id)', () => {
-    expect(verify(req(body, headers), { now: at + 60_000 })).toEqual({ ok: true, eventId: undefined });
+    const digest = `sha256:${createHash('sha256').update(`v0:${timestamp}:${body}`).digest('hex')}`;
+    expect(verify(req(body, headers), { now: at + 60_000 })).toEqual({ ok: true, eventId: digest, unsignedHeaders: true });
   });
 
   it('rejects it five minutes and one second later, and before it was sent', () => {
@@ -70,24 +72,25 @@ describe('schemes with a fixed wire format', () => {
     expect(signWebhook(settings('paystack', ['sk_test_x']), { body, now: NOW }).headers).toEqual({ 'x-paystack-signature': sig });
   });
 
-  it('razorpay: hex HMAC-SHA256 in x-razorpay-signature, event id from x-razorpay-event-id', () => {
+  it('razorpay: hex HMAC-SHA256 in x-razorpay-signature; the unsigned x-razorpay-event-id is not the event id', () => {
     const sig = createHmac('sha256', 'rzp_wh').update(body).digest('hex');
     const result = createVerifier(settings('razorpay', ['rzp_wh']))(req(body, { 'x-razorpay-signature': sig, 'x-razorpay-event-id': 'KJt0' }), { now: NOW });
-    expect(result).toEqual({ ok: true, eventId: 'KJt0' });
+    expect(result).toEqual({ ok: true, eventId: `sha256:${createHash('sha256').update(body).digest('hex')}`, unsignedHeaders: true });
   });
 
-  it('shopify: base64 HMAC-SHA256 in x-shopify-hmac-sha256; webhook id, else event id', () => {
+  it('shopify: base64 HMAC-SHA256 in x-shopify-hmac-sha256; the unsigned webhook and event ids are not the event id', () => {
     const sig = createHmac('sha256', 'shpss').update(body).digest('base64');
     const verify = createVerifier(settings('shopify', ['shpss']));
-    expect(verify(req(body, { 'x-shopify-hmac-sha256': sig, 'x-shopify-webhook-id': 'w1', 'x-shopify-event-id': 'e1' }), { now: NOW })).toEqual({ ok: true, eventId: 'w1' });
-    expect(verify(req(body, { 'x-shopify-hmac-sha256': sig, 'x-shopify-event-id': 'e1' }), { now: NOW })).toEqual({ ok: true, eventId: 'e1' });
+    const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+    expect(verify(req(body, { 'x-shopify-hmac-sha256': sig, 'x-shopify-webhook-id': 'w1', 'x-shopify-event-id': 'e1' }), { now: NOW })).toEqual({ ok: true, eventId: digest, unsignedHeaders: true });
+    expect(verify(req(body, { 'x-shopify-hmac-sha256': sig, 'x-shopify-event-id': 'e2' }), { now: NOW })).toEqual({ ok: true, eventId: digest, unsignedHeaders: true });
     // base64 is case-sensitive: a case change is a different digest.
     expect(verify(req(body, { 'x-shopify-hmac-sha256': sig.toLowerCase() }), { now: NOW }).ok).toBe(false);
   });
 
-  it('meta: sha256= hex HMAC with the app secret; no event id', () => {
+  it('meta: sha256= hex HMAC with the app secret; no id header, the body\'s digest', () => {
     const sig = 'sha256=' + createHmac('sha256', 'app_secret').update(body).digest('hex');
-    expect(createVerifier(settings('meta', ['app_secret']))(req(body, { 'x-hub-signature-256': sig }), { now: NOW })).toEqual({ ok: true, eventId: undefined });
+    expect(createVerifier(settings('meta', ['app_secret']))(req(body, { 'x-hub-signature-256': sig }), { now: NOW })).toEqual({ ok: true, eventId: `sha256:${createHash('sha256').update(body).digest('hex')}`, unsignedHeaders: true });
   });
 
   it('hmac: the template decides the signed bytes, the timestamp unit can be milliseconds', () => {

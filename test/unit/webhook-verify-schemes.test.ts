@@ -25,22 +25,25 @@ interface Case {
   badStatus: number;
   badReason: string;
   missingReason: string;
+  /** The id, or DIGEST where the scheme signs no id: a digest of the signed content (unsigned headers cannot change it). */
   eventId?: string;
 }
+
+const DIGEST = 'sha256:<digest of the signed content>';
 
 const cases: Case[] = [
   { scheme: 'standard-webhooks', secrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'whsec_c2Vjb25kLXNlY3JldC1rZXktYnl0ZXMtMTIz'], proofHeaders: ['webhook-signature', 'webhook-timestamp', 'webhook-id'], timestamped: true, bodyBound: true, body: JSON_BODY, missingStatus: 401, badStatus: 401, badReason: 'bad-signature', missingReason: 'missing-signature', eventId: 'msg_fixed' },
   { scheme: 'stripe', secrets: ['whsec_test_secret_one', 'whsec_test_secret_two'], proofHeaders: ['stripe-signature'], timestamped: true, bodyBound: true, body: JSON_BODY, missingStatus: 400, badStatus: 400, badReason: 'bad-signature', missingReason: 'missing-signature', eventId: 'evt_1NQ' },
-  { scheme: 'github', secrets: ['gh-secret-1', 'gh-secret-2'], proofHeaders: ['x-hub-signature-256'], timestamped: false, bodyBound: true, body: JSON_BODY, missingStatus: 401, badStatus: 401, badReason: 'bad-signature', missingReason: 'missing-signature', eventId: 'msg_fixed' },
-  { scheme: 'meta', secrets: ['app-secret-1', 'app-secret-2'], proofHeaders: ['x-hub-signature-256'], timestamped: false, bodyBound: true, body: JSON_BODY, missingStatus: 401, badStatus: 401, badReason: 'bad-signature', missingReason: 'missing-signature' },
-  { scheme: 'twilio', secrets: ['twilio-token-1', 'twilio-token-2'], proofHeaders: ['x-twilio-signature'], timestamped: false, bodyBound: true, body: FORM_BODY, missingStatus: 400, badStatus: 403, badReason: 'bad-signature', missingReason: 'missing-signature', eventId: 'msg_fixed' },
+  { scheme: 'github', secrets: ['gh-secret-1', 'gh-secret-2'], proofHeaders: ['x-hub-signature-256'], timestamped: false, bodyBound: true, body: JSON_BODY, missingStatus: 401, badStatus: 401, badReason: 'bad-signature', missingReason: 'missing-signature', eventId: DIGEST },
+  { scheme: 'meta', secrets: ['app-secret-1', 'app-secret-2'], proofHeaders: ['x-hub-signature-256'], timestamped: false, bodyBound: true, body: JSON_BODY, missingStatus: 401, badStatus: 401, badReason: 'bad-signature', missingReason: 'missing-signature', eventId: DIGEST },
+  { scheme: 'twilio', secrets: ['twilio-token-1', 'twilio-token-2'], proofHeaders: ['x-twilio-signature'], timestamped: false, bodyBound: true, body: FORM_BODY, missingStatus: 400, badStatus: 403, badReason: 'bad-signature', missingReason: 'missing-signature', eventId: DIGEST },
   { scheme: 'slack', secrets: ['slack-signing-1', 'slack-signing-2'], proofHeaders: ['x-slack-signature', 'x-slack-request-timestamp'], timestamped: true, bodyBound: true, body: JSON_BODY, missingStatus: 401, badStatus: 401, badReason: 'bad-signature', missingReason: 'missing-signature', eventId: 'Ev123' },
-  { scheme: 'shopify', secrets: ['shpss_1', 'shpss_2'], proofHeaders: ['x-shopify-hmac-sha256'], timestamped: false, bodyBound: true, body: JSON_BODY, missingStatus: 401, badStatus: 401, badReason: 'bad-signature', missingReason: 'missing-signature', eventId: 'msg_fixed' },
-  { scheme: 'razorpay', secrets: ['rzp-secret-1', 'rzp-secret-2'], proofHeaders: ['x-razorpay-signature'], timestamped: false, bodyBound: true, body: JSON_BODY, missingStatus: 401, badStatus: 401, badReason: 'bad-signature', missingReason: 'missing-signature', eventId: 'msg_fixed' },
-  { scheme: 'paystack', secrets: ['sk_test_1', 'sk_test_2'], proofHeaders: ['x-paystack-signature'], timestamped: false, bodyBound: true, body: JSON_BODY, missingStatus: 401, badStatus: 401, badReason: 'bad-signature', missingReason: 'missing-signature' },
+  { scheme: 'shopify', secrets: ['shpss_1', 'shpss_2'], proofHeaders: ['x-shopify-hmac-sha256'], timestamped: false, bodyBound: true, body: JSON_BODY, missingStatus: 401, badStatus: 401, badReason: 'bad-signature', missingReason: 'missing-signature', eventId: DIGEST },
+  { scheme: 'razorpay', secrets: ['rzp-secret-1', 'rzp-secret-2'], proofHeaders: ['x-razorpay-signature'], timestamped: false, bodyBound: true, body: JSON_BODY, missingStatus: 401, badStatus: 401, badReason: 'bad-signature', missingReason: 'missing-signature', eventId: DIGEST },
+  { scheme: 'paystack', secrets: ['sk_test_1', 'sk_test_2'], proofHeaders: ['x-paystack-signature'], timestamped: false, bodyBound: true, body: JSON_BODY, missingStatus: 401, badStatus: 401, badReason: 'bad-signature', missingReason: 'missing-signature', eventId: DIGEST },
   { scheme: 'flutterwave', secrets: ['flw-hash-1', 'flw-hash-2'], proofHeaders: ['verif-hash'], timestamped: false, bodyBound: false, body: JSON_BODY, missingStatus: 401, badStatus: 401, badReason: 'bad-signature', missingReason: 'missing-signature' },
   { scheme: 'hmac', secrets: ['generic-1', 'generic-2'], options: { header: 'X-Signature', algorithm: 'sha512', encoding: 'base64', prefix: 'sha512=', timestampHeader: 'X-Timestamp', idHeader: 'X-Delivery', template: '{id}:{timestamp}:{body}' }, proofHeaders: ['x-signature', 'x-timestamp'], timestamped: true, bodyBound: true, body: JSON_BODY, missingStatus: 401, badStatus: 401, badReason: 'bad-signature', missingReason: 'missing-signature', eventId: 'msg_fixed' },
-  { scheme: 'hmac', secrets: ['plain-1', 'plain-2'], options: { header: 'X-Sig', algorithm: 'sha1' }, proofHeaders: ['x-sig'], timestamped: false, bodyBound: true, body: JSON_BODY, missingStatus: 401, badStatus: 401, badReason: 'bad-signature', missingReason: 'missing-signature' },
+  { scheme: 'hmac', secrets: ['plain-1', 'plain-2'], options: { header: 'X-Sig', algorithm: 'sha1' }, proofHeaders: ['x-sig'], timestamped: false, bodyBound: true, body: JSON_BODY, missingStatus: 401, badStatus: 401, badReason: 'bad-signature', missingReason: 'missing-signature', eventId: DIGEST },
   { scheme: 'token', secrets: ['tok-1-abcdefgh', 'tok-2-abcdefgh'], options: { location: 'header', name: 'X-Callback-Token' }, proofHeaders: ['x-callback-token'], timestamped: false, bodyBound: false, body: JSON_BODY, missingStatus: 401, badStatus: 401, badReason: 'bad-token', missingReason: 'missing-token' },
 ];
 
@@ -68,8 +71,23 @@ describe('every scheme', () => {
 
       it('accepts what it signs and extracts the event id', () => {
         const result = verifier(signed(c, [c.secrets[0]]), ctx);
-        expect(result).toEqual({ ok: true, eventId: c.eventId });
+        if (c.eventId !== DIGEST) expect(result.ok ? result.eventId : 'rejected').toBe(c.eventId);
+        else expect(result).toEqual({ ok: true, eventId: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), unsignedHeaders: true });
       });
+
+      if (c.eventId === DIGEST) {
+        it('keeps the same event id when an unsigned id header is changed (a replay under a new delivery id)', () => {
+          const first = signed(c, [c.secrets[0]]);
+          const replay = withHeaders(first, (h) => {
+            for (const name of ['x-github-delivery', 'x-razorpay-event-id', 'x-shopify-webhook-id', 'i-twilio-idempotency-token']) h[name] = 'other';
+          });
+          const a = verifier(first, ctx);
+          const b = verifier(replay, ctx);
+          expect(b.ok && a.ok && b.eventId === a.eventId).toBe(true);
+          const other = verifier(signed(c, [c.secrets[0]], NOW, c.body.replace(/1500|delivered/, 'changed')), ctx);
+          expect(other.ok && a.ok && other.eventId !== a.eventId).toBe(true);
+        });
+      }
 
       it('rejects a request signed with another secret', () => {
         expect(verifier(signed(c, [wrongSecret(c)]), ctx)).toEqual({ ok: false, reason: c.badReason, status: c.badStatus });

@@ -36,7 +36,7 @@ const ctx = { now: NOW, publicUrl: 'https://mycompany.com' };
 
 describe('twilio', () => {
   it('accepts the documented form-encoded example and returns the idempotency token', () => {
-    expect(verify(req(FORM, FORM_SIGNATURE, { foo: '1', bar: '2' }), ctx)).toEqual({ ok: true, eventId: 'tok-1' });
+    expect(verify(req(FORM, FORM_SIGNATURE, { foo: '1', bar: '2' }), ctx)).toMatchObject({ ok: true, eventId: expect.stringMatching(/^sha256:/), unsignedHeaders: true });
   });
 
   it('accepts the form example whatever the order of the form params', () => {
@@ -56,7 +56,7 @@ describe('twilio', () => {
 
   it('accepts the documented bodySHA256 (JSON) example and checks the body against the hash', () => {
     const query = { foo: '1', bar: '2', bodySHA256: BODY_HASH };
-    expect(verify(req(JSON_BODY, JSON_SIGNATURE, query), ctx)).toEqual({ ok: true, eventId: 'tok-1' });
+    expect(verify(req(JSON_BODY, JSON_SIGNATURE, query), ctx)).toMatchObject({ ok: true, eventId: expect.stringMatching(/^sha256:/), unsignedHeaders: true });
     expect(verify(req(JSON_BODY.replace('value', 'evil!'), JSON_SIGNATURE, query), ctx)).toEqual({ ok: false, reason: 'body-hash-mismatch', status: 403 });
   });
 

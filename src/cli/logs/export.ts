@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -45,8 +46,10 @@ export async function runExport(options: ExportOptions, deps: CliDeps): Promise<
   const target = options.out === undefined ? undefined : resolve(deps.cwd, options.out);
   if (target !== undefined) checkOutPath(target, options.out as string);
   const { store } = await deps.session(options.global, { store: 'read' });
-  const partial = target && `${target}.partial`;
-  const sink = partial ? createWriteStream(partial, { flags: 'w', mode: 0o600 }) : deps.stdout;
+    // A fresh name, created exclusively ('wx': O_CREAT|O_EXCL): a file or symlink planted
+  // beside the target is never opened, so the export cannot be redirected through it.
+  const partial = target && `${target}.${randomBytes(6).toString('hex')}.partial`;
+  const sink = partial ? createWriteStream(partial, { flags: 'wx', mode: 0o600 }) : deps.stdout;
   const writer = drainingWriter(sink);
   const progress = deps.stderrIsTTY ? exportProgress(deps, await store.logs.count(filter)) : undefined;
 

@@ -1,6 +1,7 @@
 import type { OperationLogRow } from '../../store/types.js';
 import type { Palette } from '../render/color.js';
 import { formatDuration, formatTimestamp } from '../render/format.js';
+import { terminalText } from '../render/terminal-text.js';
 
 /** A log row for JSON output: ISO time, request/response as the JSON they hold (already redacted when written). */
 export function rowJson(row: OperationLogRow): Record<string, unknown> {
@@ -33,7 +34,8 @@ export function rowLine(row: OperationLogRow, style: Palette): string {
   // A settlement ran nothing itself: it says which unknown outcome it settles, and how.
   const s = row.reconciles;
   const attempts = s ? ` settles ${s.logId === null ? 'a queued job' : `#${s.logId}`} by ${s.by}` : row.attempts === 1 ? '' : ` ${row.attempts} attempts`;
-  return `${style.dim(`#${row.id}`)} ${formatTimestamp(row.time)} ${status} ${style.cyan(row.integration)} ${row.operation} ${formatDuration(row.durationMs)}${attempts}${tenant}${error}\n`;
+  const line = `${style.dim(`#${row.id}`)} ${formatTimestamp(row.time)} ${status} ${style.cyan(row.integration)} ${row.operation} ${formatDuration(row.durationMs)}${attempts}${tenant}${error}`;
+  return `${terminalText(line, style.level > 0)}\n`;
 }
 
 export const CSV_COLUMNS = [

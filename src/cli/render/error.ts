@@ -4,6 +4,7 @@ import { UsageError } from '../../core/usage-error.js';
 import { StoreError } from '../../store/errors.js';
 import { CommandFailure } from '../command-failure.js';
 import type { Palette } from './color.js';
+import { terminalText } from './terminal-text.js';
 
 /** What an error says to a user or a script, whatever threw it. */
 export interface ErrorReport {
@@ -53,7 +54,8 @@ export function formatErrorText(report: ErrorReport, verbose: boolean, style: Pa
   } else if (report.unexpected) {
     lines.push(style.dim('  (this looks like a bug in integrations; run again with --verbose for the stack trace)'));
   }
-  return `${lines.join('\n')}\n`;
+  // Provider messages end up here: nothing in them may command the terminal.
+  return `${terminalText(lines.join('\n'), style.level > 0)}\n`;
 }
 
 /** JSON form for stderr under --json. */

@@ -1,4 +1,5 @@
 import type { Palette } from './color.js';
+import { terminalText } from './terminal-text.js';
 
 export interface TableOptions {
   head: string[];
@@ -25,7 +26,9 @@ export async function renderTable(options: TableOptions): Promise<string> {
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
     colAligns: options.head.map((_, i) => (options.alignRight?.includes(i) ? 'right' : 'left')),
   });
-  for (const row of options.rows) table.push(row.map((cell) => (cell === null || cell === undefined ? '' : String(cell))));
+  // Cells hold provider and webhook text: whatever could command the terminal is shown escaped.
+  const colour = options.style.level > 0;
+  for (const row of options.rows) table.push(row.map((cell) => (cell === null || cell === undefined ? '' : terminalText(String(cell), colour))));
   // cli-table3 pads the last column too; trailing spaces only get in the way of grep and diff.
   return `${table.toString().split('\n').map((line) => line.trimEnd()).join('\n')}\n`;
 }

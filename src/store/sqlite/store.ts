@@ -31,6 +31,10 @@ interface Repos {
   outbound: SqliteOutbound;
 }
 
+/** ping: a write lock busy for about half a second (another writer's transaction is far shorter) means unavailable. */
+const PING_ATTEMPTS = 10;
+const PING_RETRY_MS = 50;
+
 /** The embedded default: one SQLite file in WAL mode, shared safely by many processes. */
 export class SqliteStore implements Store {
   readonly backend = 'sqlite' as const;
@@ -112,12 +116,33 @@ export class SqliteStore implements Store {
     return typeof code === 'string' && code.startsWith('SQLITE_') ? new StoreError('STORE_UNAVAILABLE', `store ${this.location} failed: ${(err as Error).message}`, { cause: err }) : err;
   }
 
+  /**
+   * Can this process take the write lock? Asked without SQLite's busy wait,
+   * which would hold the event loop (a daemon's /healthz with it) for the
+   * whole busy timeout while another process writes: a busy lock is tried
+   * again on a timer, a few times, before the store counts as unavailable.
+   */
   async ping(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.tryWriteLock();
+        return;
+      } catch (err) {
+        const error = mapSqliteError(err, this.location);
+        if (!(error instanceof StoreError && error.code === 'STORE_LOCKED') || attempt >= PING_ATTEMPTS) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, PING_RETRY_MS));
+    }
+  }
+
+  private tryWriteLock(): void {
+    const timeout = this.db.pragma('busy_timeout', { simple: true }) as number;
+    this.db.pragma('busy_timeout = 0');
     try {
       this.db.prepare('BEGIN IMMEDIATE').run();
       this.db.prepare('ROLLBACK').run();
-    } catch (err) {
-      throw mapSqliteError(err, this.location);
+    } finally {
+      this.db.pragma(`busy_timeout = ${Number(timeout)}`);
     }
   }
 

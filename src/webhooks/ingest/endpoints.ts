@@ -9,6 +9,7 @@ import { createVerifier } from '../verify/verify.js';
 import type { RequestVerifier } from '../verify/types.js';
 import { DEFAULT_TOLERANCE_SECONDS } from '../verify/types.js';
 import { DEFAULT_MAX_JSON_DEPTH } from '../dispatch/json-depth.js';
+import type { SecretCarriers } from '../verify/types.js';
 import { Masker } from './mask.js';
 
 export interface Acknowledgement {
@@ -85,6 +86,17 @@ function secretValues(endpoint: Pick<WebhookEndpoint, 'integration' | 'adapter' 
   return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
 }
 
+/** Where this endpoint's callers present a secret as-is: the token scheme's header or parameter, Meta's verify token. */
+function secretCarriers(endpoint: Pick<WebhookEndpoint, 'settings' | 'verifyToken'>): SecretCarriers {
+  let carriers: SecretCarriers = {};
+  try {
+    carriers = getScheme(endpoint.settings.scheme)?.carriers?.(endpoint.settings) ?? {};
+  } catch {
+    // Options no verifier accepts: the daemon refuses them when it compiles the verifier.
+  }
+  return endpoint.verifyToken ? { ...carriers, query: [...(carriers.query ?? []), 'hub.verify_token'] } : carriers;
+}
+
 export interface LoadOptions {
   /** Compile verifiers (the daemon); problems are reported all at once as CONFIG_INVALID. */
   verify?: boolean;
@@ -129,7 +141,7 @@ export class WebhookEndpoints {
         verifyToken: typeof settings.verifyToken === 'string' && settings.verifyToken ? settings.verifyToken : undefined,
         maxJsonDepth: config.daemon.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
       };
-      endpoint.masker = new Masker(secretValues(endpoint));
+      endpoint.masker = new Masker(secretValues(endpoint), secretCarriers(endpoint));
       if (options.verify) {
         // An M-Pesa integration used only for payments has the adapter's webhook
         // section but no secrets: it simply does not receive webhooks, and must

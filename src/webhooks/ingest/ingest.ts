@@ -50,6 +50,10 @@ export const UNKNOWN_INTEGRATION = '(unknown)';
 
 const MAX_EVENT_ID = 512;
 
+function contentTypeOnly(headers: Record<string, string>): Record<string, string> {
+  return headers['content-type'] === undefined ? {} : { 'content-type': headers['content-type'] };
+}
+
 /**
  * The request path of an inbound webhook: verify, then commit durably (group
  * commit), then hand the stored delivery to processing. Only the outcome
@@ -68,7 +72,9 @@ export class Ingest {
       return { kind: 'rejected', status: verdict.status, reason: verdict.reason };
     }
     observer?.verified?.(name);
-    const eventId = this.eventIdOf(endpoint, request) ?? verdict.eventId ?? null;
+    // Where the signature covers no header, the adapter's id may come from the signed body only.
+    const idSource = verdict.unsignedHeaders ? { ...request, headers: contentTypeOnly(request.headers) } : request;
+    const eventId = this.eventIdOf(endpoint, idSource) ?? verdict.eventId ?? null;
     let outcome;
     try {
       outcome = await this.options.commit.deliver({

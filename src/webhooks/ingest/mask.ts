@@ -1,4 +1,5 @@
 import { REDACTED } from '../../core/redact.js';
+import type { SecretCarriers } from '../verify/types.js';
 
 /** Headers that carry credentials whatever the scheme. */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'api-key']);
@@ -12,8 +13,13 @@ const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'coo
  */
 export class Masker {
   private readonly secrets: string[];
+  private readonly carrierHeaders: ReadonlySet<string>;
+  private readonly carrierQuery: ReadonlySet<string>;
 
-  constructor(secrets: readonly string[]) {
+  /** `carriers`: headers and query parameters that hold a presented secret, masked whatever their value. */
+  constructor(secrets: readonly string[], carriers: SecretCarriers = {}) {
+    this.carrierHeaders = new Set(carriers.headers ?? []);
+    this.carrierQuery = new Set(carriers.query ?? []);
     // Longest first, so a secret containing another is removed whole.
     this.secrets = [...new Set(secrets.filter((s) => typeof s === 'string' && s.length >= 4))].sort((a, b) => b.length - a.length);
   }
@@ -26,14 +32,14 @@ export class Masker {
 
   headers(headers: Record<string, string>): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const name in headers) out[name] = CREDENTIAL_HEADERS.has(name) ? REDACTED : this.text(headers[name]);
+    for (const name in headers) out[name] = CREDENTIAL_HEADERS.has(name) || this.carrierHeaders.has(name) ? REDACTED : this.text(headers[name]);
     return out;
   }
 
   query(query: Record<string, string>): Record<string, string> {
-    if (this.secrets.length === 0) return query;
+    if (this.secrets.length === 0 && this.carrierQuery.size === 0) return query;
     const out: Record<string, string> = {};
-    for (const name in query) out[name] = this.text(query[name]);
+    for (const name in query) out[name] = this.carrierQuery.has(name) ? REDACTED : this.text(query[name]);
     return out;
   }
 

@@ -52,11 +52,16 @@ export async function subscribe(store: Pick<Store, 'outbound'>, input: Subscribe
   return { subscription, secret };
 }
 
-/** A URL fit to print: a password in it is masked. */
+/** Query parameters whose names say they carry a credential (token, api_key, secret, signature, password...). */
+const CREDENTIAL_PARAM = /token|secret|key|sig|passw|pwd|auth|credential/i;
+
+/** A URL fit to print: a password in it and credential-named query values are masked. */
 export function displayUrl(input: string): string {
   try {
     const url = new URL(input);
     if (url.password) url.password = '***';
+    // Receivers often authenticate with a secret in the query (?token=, ?api_key=, ?sig=).
+    for (const name of new Set(url.searchParams.keys())) if (CREDENTIAL_PARAM.test(name)) url.searchParams.set(name, '***');
     return url.toString();
   } catch {
     return input;

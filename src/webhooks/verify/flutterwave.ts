@@ -20,6 +20,7 @@ export const flutterwave: SchemeDefinition = {
       return match ? { ok: true } : fail('bad-signature');
     };
   },
+  carriers: () => ({ headers: ['verif-hash'] }),
   sign(settings) {
     return { headers: { 'verif-hash': requireSecrets(settings)[0] } };
   },

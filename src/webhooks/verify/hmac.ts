@@ -1,6 +1,7 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
 import type { WebhookSettings } from '../../config/types.js';
 import { digestEquals } from './constant-time.js';
+import { contentId } from './content-id.js';
 import { hmacDigest, hmacKey, type HmacAlgorithm } from './digest.js';
 import { jsonField } from './json-field.js';
 import { configError, enumOption, headerName, requireSecrets, stringOption } from './options.js';
@@ -92,6 +93,7 @@ export function compileHmac(settings: WebhookSettings, options: HmacOptions) {
   const { header, prefix, encoding, algorithm, status, timestampHeader, idHeaders, idBodyField } = options;
   const usesTimestamp = timestampHeader !== undefined;
   const divisor = options.timestampUnit === 'milliseconds' ? 1000 : 1;
+  const idSigned = parts.some((p) => 'field' in p && p.field === 'id');
   return (req: VerifyRequest, ctx: { now: number }): VerifyResult => {
     const value = req.headers[header];
     if (!value) return fail('missing-signature', status);
@@ -109,7 +111,9 @@ export function compileHmac(settings: WebhookSettings, options: HmacOptions) {
     for (const key of keys) {
       const expected = hmacDigest(algorithm, key, contentOf(parts, req.rawBody, timestamp, id ?? ''), encoding);
       if (digestEquals(provided, expected)) {
-        return { ok: true, eventId: id ?? (idBodyField ? jsonField(req.rawBody, idBodyField) : undefined) };
+        if (idSigned) return { ok: true, eventId: id };
+        const signedId = idBodyField ? jsonField(req.rawBody, idBodyField) : undefined;
+        return { ok: true, eventId: signedId ?? contentId(contentOf(parts, req.rawBody, timestamp, '')), unsignedHeaders: true };
       }
     }
     return fail('bad-signature', status);

@@ -68,6 +68,10 @@ export const token: SchemeDefinition = {
       return match ? { ok: true } : fail('bad-token');
     };
   },
+  carriers(settings) {
+    const { location, name } = optionsOf(settings);
+    return location === 'header' ? { headers: [name] } : location === 'query' ? { query: [name] } : {};
+  },
   sign(settings, input: SignInput): SignOutput {
     const options = optionsOf(settings);
     const secret = requireSecrets(settings)[0];

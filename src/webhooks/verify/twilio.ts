@@ -1,6 +1,7 @@
 import { createHash, randomUUID, type KeyObject } from 'node:crypto';
 import type { WebhookSettings } from '../../config/types.js';
 import { digestEquals } from './constant-time.js';
+import { contentId } from './content-id.js';
 import { hmacDigest, hmacKey } from './digest.js';
 import { configError, requireSecrets, stringOption } from './options.js';
 import { fail, type SchemeDefinition, type SignInput, type SignOutput, type VerifyContext, type VerifyRequest, type VerifyResult } from './types.js';
@@ -122,7 +123,8 @@ export const twilio: SchemeDefinition = {
       if (bodyHash !== null && !digestEquals(bodyHash.toLowerCase(), createHash('sha256').update(req.rawBody).digest('hex'))) {
         return fail('body-hash-mismatch', MISMATCH);
       }
-      return { ok: true, eventId: req.headers['i-twilio-idempotency-token'] || undefined };
+      // I-Twilio-Idempotency-Token is not signed: de-duplicate on what is.
+      return { ok: true, eventId: contentId([urls[0], req.rawBody]), unsignedHeaders: true };
     };
   },
   sign(settings, input: SignInput): SignOutput {

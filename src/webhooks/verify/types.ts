@@ -20,7 +20,12 @@ export type RejectReason =
   | 'ip-unknown';
 
 export type VerifyResult =
-  | { ok: true; eventId?: string }
+  /**
+   * `unsignedHeaders`: the signature covers no id header, so any header may
+   * have been changed by whoever replays the request; `eventId` is then a
+   * signed body field or a digest of the signed content (content-id.ts).
+   */
+  | { ok: true; eventId?: string; unsignedHeaders?: boolean }
   | { ok: false; reason: RejectReason; status: number };
 
 /** Says whether an address is one of the operator's own reverse proxies. */
@@ -72,7 +77,18 @@ export interface SchemeDefinition {
   /** Needs at least one secret (false only for `none`). */
   needsSecret: boolean;
   compile(settings: WebhookSettings): RequestVerifier;
+  /**
+   * Where a caller presents the secret itself (a token header or query
+   * parameter): masked in whatever is kept of a request even when the value
+   * presented is wrong, for a wrong token is often someone's real one.
+   */
+  carriers?(settings: WebhookSettings): SecretCarriers;
   sign(settings: WebhookSettings, input: SignInput): SignOutput;
+}
+
+export interface SecretCarriers {
+  headers?: string[];
+  query?: string[];
 }
 
 export const DEFAULT_TOLERANCE_SECONDS = 300;

@@ -8,6 +8,7 @@ import { Masker } from '../../../webhooks/ingest/mask.js';
 import type { CliDeps, GlobalOptions } from '../../deps.js';
 import { palette } from '../../render/color.js';
 import { formatTimestamp } from '../../render/format.js';
+import { terminalText } from '../../render/terminal-text.js';
 import { printJson } from '../../render/json.js';
 import { statusText } from './listing.js';
 
@@ -111,5 +112,5 @@ export async function runShowWebhook(options: ShowWebhookOptions, deps: CliDeps)
     out.push('', style.bold('Events'));
     for (const e of events) out.push(`  #${e.id} ${e.type}${e.externalId ? ` (${e.externalId})` : ''}`);
   }
-  deps.stdout.write(`${out.join('\n')}\n`);
+  deps.stdout.write(`${terminalText(out.join('\n'), style.level > 0)}\n`);
 }
