@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
-import { cli, tempProject, writeJsonConfig } from './cli-harness.js';
+import { adapterPackage, cli, tempProject, writeJsonConfig } from './cli-harness.js';
 import { SECRET, STORE_FILE, signedHeaders, startDaemonProcess, type DaemonProcess } from './daemon-harness.js';
 
 const ADAPTER = fileURLToPath(new URL('./poison-webhook-adapter.mjs', import.meta.url));
@@ -14,7 +14,7 @@ function project(): string {
   const webhook = { scheme: 'standard-webhooks', secrets: [SECRET] };
   writeJsonConfig(dir, {
     store: { path: STORE_FILE },
-    adapters: [ADAPTER],
+    adapters: [adapterPackage(dir, 'poison-webhook-adapter', ADAPTER)],
     integrations: {
       hooks: { adapter: 'webhook', config: { eventTypePath: 'type' }, webhook },
       odd: { adapter: 'poison-hooks', config: {}, webhook },

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, cli, tempProject, writeJsonConfig } from './cli-harness.js';
+import { adapterPackage, assertBuilt, cli, tempProject, writeJsonConfig } from './cli-harness.js';
 
 const ADAPTER = fileURLToPath(new URL('./store-locking-adapter.mjs', import.meta.url));
 
@@ -16,7 +16,7 @@ describe('queue drain whose store fails after jobs ran', () => {
 
   it('exits 7 with one line: the store failure and what the run had done, nothing on stdout', async () => {
     const storePath = join(dir, '.integrations', 'integrations.db');
-    writeJsonConfig(dir, { adapters: [ADAPTER], store: { busyTimeoutMs: 50 }, integrations: { locker: { adapter: 'store-locker', config: { storePath } } } });
+    writeJsonConfig(dir, { adapters: [adapterPackage(dir, 'store-locking-adapter', ADAPTER)], store: { busyTimeoutMs: 50 }, integrations: { locker: { adapter: 'store-locker', config: { storePath } } } });
     expect((await cli(['run', 'locker', 'lock', '--queue'], { cwd: dir })).code).toBe(0);
     const res = await cli(['queue', 'drain', '--concurrency', '1'], { cwd: dir });
     expect(res.code, res.stderr).toBe(7);

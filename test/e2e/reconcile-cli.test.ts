@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDriveSimulator, type DriveSimulator } from '../../adapters/google-drive/simulator.js';
-import { assertBuilt, cli, parseJson, tempProject, writeJsonConfig } from './cli-harness.js';
+import { adapterPackage, assertBuilt, cli, parseJson, tempProject, writeJsonConfig } from './cli-harness.js';
 import { startFakeProvider, type FakeProvider } from './queue-fake-provider.js';
 
 /**
@@ -36,7 +36,7 @@ async function setup(extra: Record<string, unknown> = {}) {
   provider = await startFakeProvider(1);
   dir = tempProject('integrations-reconcile-');
   const sms = { adapter: 'loopback-pay', config: { baseUrl: provider.url }, timeoutMs: 300, retry: { maxAttempts: 1 } };
-  writeJsonConfig(dir, { adapters: [ADAPTER], integrations: { sms, sms2: sms, ...extra } });
+  writeJsonConfig(dir, { adapters: [adapterPackage(dir, 'queue-loopback-adapter', ADAPTER)], integrations: { sms, sms2: sms, ...extra } });
   return (args: string[]) => cli(args, { cwd: dir });
 }
 
