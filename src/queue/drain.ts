@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { Logger, RetrySafety } from '../core/adapter.js';
 import type { Clock } from '../core/clock.js';
@@ -149,6 +150,9 @@ export async function drain(deps: DrainDeps, options: DrainOptions = {}): Promis
   };
   /** Cancels the calls in flight, once their leases are given back. */
   const cancelCalls = new AbortController();
+  // Every job in flight listens on these (removed when it settles): more than
+  // Node's default of 10 is expected, not a leak, and must not print a warning.
+  setMaxListeners(2 * concurrency + 10, stop.signal, cancelCalls.signal);
   const stopNow = options.stopNow;
   const stoppedNow = new Promise<void>((resolveStop) => {
     if (stopNow?.aborted) resolveStop();

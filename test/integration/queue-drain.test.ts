@@ -39,6 +39,34 @@ describe('queue drain', () => {
     expect(log?.request).not.toContain('4242424242424242');
   });
 
+  it('holds 16 calls in flight on one signal without a listener-leak warning (each call removes its listener)', async () => {
+    bench = makeBench();
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      let release = () => {};
+      const allInFlight = new Promise<void>((resolve) => (release = resolve));
+      let inFlight = 0;
+      for (let i = 0; i < 16; i++) {
+        bench.provider.script('charge', {
+          run: async () => {
+            if (++inFlight === 16) release();
+            await allInFlight;
+            return { status: 'succeeded' };
+          },
+        });
+        await enqueue('charge', `order-${i}`);
+      }
+      expect(await run({ concurrency: 16, signal: new AbortController().signal })).toMatchObject({ claimed: 16, succeeded: 16 });
+      // Node emits the warning on a later tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('reschedules a transient failure with full-jitter backoff, keeps the key, and goes dead after max attempts', async () => {
     bench = makeBench([integration('pay', { queue: { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 60_000 } })]);
     const job = await enqueue('charge', 'order-1');
