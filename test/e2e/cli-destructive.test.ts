@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OperationLogInput } from '../../src/store/types.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
+import { logRow } from '../support/log-row.js';
 import { assertBuilt, BIN, cli, parseJson, tempProject, writeJsonConfig } from './cli-harness.js';
 
 /**
@@ -20,23 +21,8 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function logRow(time: number): OperationLogInput {
-  return {
-    time,
-    integration: 'payments',
-    adapter: 'mock',
-    operation: 'charge',
-    tenant: null,
-    idempotencyKey: `k-${time}-${Math.random()}`,
-    correlationId: 'c',
-    status: 'ok',
-    errorCategory: null,
-    errorMessage: null,
-    attempts: 1,
-    durationMs: 3,
-    request: '{}',
-    response: '{}',
-  };
+function logRowAt(time: number): OperationLogInput {
+  return logRow({ time, integration: 'payments', operation: 'charge', idempotencyKey: `k-${time}-${Math.random()}`, durationMs: 3 });
 }
 
 /** A project whose store holds 2 old and 1 recent log rows, 2 long-cancelled and 2 pending jobs, and a subscription with a waiting delivery. */
@@ -47,7 +33,7 @@ async function seeded() {
   const now = Date.now();
   const store = SqliteStore.open(join(dir, STORE));
   try {
-    for (const time of [now - 3 * DAY, now - 2 * DAY, now - 60_000]) await store.logs.append(logRow(time));
+    for (const time of [now - 3 * DAY, now - 2 * DAY, now - 60_000]) await store.logs.append(logRowAt(time));
     for (const key of ['a', 'b', 'c', 'd']) {
       await store.queue.enqueue({ integration: 'payments', operation: 'echo', payload: '{}', tenant: null, idempotencyKey: key, correlationId: null, origin: 'enqueue', priority: 0, runAt: now + DAY, maxAttempts: 3, now });
     }

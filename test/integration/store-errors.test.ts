@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/store/errors.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
+import { logRow } from '../support/log-row.js';
 
 let dir: string;
 const open: { close(): unknown }[] = [];
@@ -44,22 +45,7 @@ function holdWriteLock(path: string): Database.Database {
   return other;
 }
 
-const row = {
-  time: 1,
-  integration: 'acme',
-  adapter: 'mock',
-  operation: 'echo',
-  tenant: null,
-  idempotencyKey: 'k',
-  correlationId: 'c',
-  status: 'ok' as const,
-  errorCategory: null,
-  errorMessage: null,
-  attempts: 1,
-  durationMs: 0,
-  request: '{}',
-  response: '{}',
-};
+const row = logRow();
 
 describe('store failures an operator can act on', () => {
   it('STORE_CORRUPT for a file that is not a database', () => {

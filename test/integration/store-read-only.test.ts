@@ -7,6 +7,7 @@ import { StoreError } from '../../src/store/errors.js';
 import { openStore } from '../../src/store/open-store.js';
 import { loadMigrations, migrate } from '../../src/store/sqlite/migrate.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
+import { logRow } from '../support/log-row.js';
 
 let dir: string;
 const open: { close(): unknown }[] = [];
@@ -18,22 +19,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const row = {
-  time: 1,
-  integration: 'acme',
-  adapter: 'mock',
-  operation: 'echo',
-  tenant: null,
-  idempotencyKey: 'k',
-  correlationId: 'c',
-  status: 'ok' as const,
-  errorCategory: null,
-  errorMessage: null,
-  attempts: 1,
-  durationMs: 0,
-  request: '{}',
-  response: '{}',
-};
+const row = logRow();
 
 async function rejectionOf(work: () => Promise<unknown>): Promise<StoreError> {
   const err = await Promise.resolve()
